@@ -1,0 +1,26 @@
+"""The one assertion every negative test uses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def assert_error(response: Any, status: int, code: str, message: str | None = None) -> dict[str, Any]:
+    """Assert the `{ok:false, code, message}` envelope with this status (and message)."""
+    body = response.get_json() if hasattr(response, "get_json") else response.json()
+    assert response.status_code == status, (response.status_code, body)
+    assert body["ok"] is False, body
+    assert body["code"] == code, body
+    if message is not None:
+        assert body["message"] == message, body
+    assert response.headers.get("x-request-id"), "every response carries x-request-id"
+    return dict(body)
+
+
+def assert_auth_error(response: Any, status: int, code: str) -> dict[str, Any]:
+    """Assert better-auth's `{code, message}` error shape under /api/auth."""
+    body = response.get_json() if hasattr(response, "get_json") else response.json()
+    assert response.status_code == status, (response.status_code, body)
+    assert body["code"] == code, body
+    assert isinstance(body.get("message"), str), body
+    return dict(body)

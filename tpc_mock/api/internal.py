@@ -1,0 +1,96 @@
+"""Internal routes the dashboard and `tpc auth whoami` use: /me, /organizations, /products."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+from pydantic import Field
+
+from ..auth.resolve import Caller, reject_api_keys
+from ..auth.scopes import SCOPES
+from ..envelope import not_found, ok
+from ..runtime import Runtime
+from ..web import current_caller, query_args, runtime
+from .models import Model
+from .registry import SECURITY_INTERNAL, operation
+
+bp = Blueprint("internal", __name__)
+
+
+class ListProductsQuery(Model):
+    organizationId: str = Field(None, min_length=1)  # type: ignore[assignment]
+
+
+def _memberships(rt: Runtime, user_id: str) -> list[dict[str, Any]]:
+    return rt.store.find("members", "userId", user_id)
+
+
+def organizations_of(rt: Runtime, user_id: str) -> list[dict[str, Any]]:
+    """The user's organizations with their role, by name."""
+    found = []
+    for member in _memberships(rt, user_id):
+        org = rt.store.get("organizations", member["organizationId"])
+        if org:
+            found.append({"id": org["id"], "name": org["name"], "slug": org["slug"],
+                          "role": member["role"]})
+    return sorted(found, key=lambda o: (o["name"], o["id"]))
+
+
+def me(rt: Runtime, caller: Caller) -> dict[str, Any]:
+    """What `tpc auth whoami` shows."""
+    user = rt.store.get("users", caller.user_id or "") or {}
+    orgs = organizations_of(rt, caller.user_id or "")
+    active = None
+    if caller.session_id:
+        session = rt.store.get("sessions", caller.session_id)
+        active = session.get("activeOrganizationId") if session else None
+    if active is None and orgs:
+        active = orgs[0]["id"]
+    return {
+        "user": {"id": user.get("id"), "email": user.get("email"), "name": user.get("name"),
+                 "image": user.get("image"), "emailVerified": user.get("emailVerified", False),
+                 "createdAt": user.get("createdAt")},
+        "organizations": orgs,
+        "activeOrganizationId": active,
+        "callerKind": caller.kind,
+        "scopes": list(caller.scopes) if caller.scopes is not None else list(SCOPES),
+    }
+
+
+def products_of(rt: Runtime, caller: Caller, organization_id: str | None) -> list[dict[str, Any]]:
+    """Products of one reachable organization, or of all of them."""
+    if organization_id is not None and not caller.can_reach(organization_id):
+        raise not_found("organization")
+    org_ids = [organization_id] if organization_id else sorted(caller.org_ids)
+    products = [p for org_id in org_ids for p in rt.store.find("products", "organizationId", org_id)]
+    return [{"id": p["id"], "name": p["name"], "slug": p.get("slug"),
+             "organizationId": p["organizationId"], "createdAt": p.get("createdAt")}
+            for p in sorted(products, key=lambda p: (p["name"], p["id"]))]
+
+
+def _internal_caller() -> Caller:
+    caller = current_caller()
+    reject_api_keys(caller)
+    return caller
+
+
+@operation(bp, "/api/v1/me", "GET", "getMe", "The signed-in user and their organizations",
+           "Internal", security=SECURITY_INTERNAL)
+def get_me() -> Any:
+    return ok(me(runtime(), _internal_caller()))
+
+
+@operation(bp, "/api/v1/organizations", "GET", "getOrganizations",
+           "Organizations the caller belongs to", "Internal", security=SECURITY_INTERNAL)
+def list_organizations() -> Any:
+    caller = _internal_caller()
+    return ok({"organizations": organizations_of(runtime(), caller.user_id or "")})
+
+
+@operation(bp, "/api/v1/products", "GET", "getProducts", "Products of the caller's organizations",
+           "Internal", security=SECURITY_INTERNAL, query=ListProductsQuery)
+def list_products() -> Any:
+    caller = _internal_caller()
+    args = query_args(ListProductsQuery)
+    return ok({"products": products_of(runtime(), caller, args.organizationId)})

@@ -1,0 +1,59 @@
+"""Product and organization lookups bounded by what the caller may reach."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..auth.resolve import Caller
+from ..envelope import not_found
+from ..runtime import Runtime
+
+
+def reachable_product(
+    rt: Runtime, caller: Caller, product_id: str | None = None, slug: str | None = None
+) -> dict[str, Any]:
+    """The product by id or slug if the caller reaches its organization, else 404."""
+    product = None
+    if product_id is not None:
+        product = rt.store.get("products", product_id)
+    elif slug is not None:
+        for org_id in sorted(caller.org_ids):
+            product = next(
+                (p for p in rt.store.find("products", "organizationId", org_id) if p["slug"] == slug),
+                None,
+            )
+            if product:
+                break
+    if product is None or not caller.can_reach(product["organizationId"]):
+        raise not_found("product")
+    return product
+
+
+def scope_of(rt: Runtime, product: dict[str, Any]) -> dict[str, Any]:
+    """The `scope` echo every site-pages answer carries."""
+    org = rt.store.get("organizations", product["organizationId"]) or {}
+    return {
+        "product": {"id": product["id"], "name": product["name"], "slug": product.get("slug")},
+        "organization": {"id": org.get("id"), "name": org.get("name"), "slug": org.get("slug")},
+    }
+
+
+def product_domains(rt: Runtime, product_id: str) -> dict[str, dict[str, Any]]:
+    """The product's domains by id."""
+    return {d["id"]: d for d in rt.store.find("domains", "productId", product_id)}
+
+
+def domain_refs(page: dict[str, Any], domains: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """`[{id, domain, isCanonical}]` for the domains attached to a page."""
+    return [
+        {"id": d, "domain": domains[d]["domain"], "isCanonical": d == page.get("canonicalDomainId")}
+        for d in page.get("domainIds") or []
+        if d in domains
+    ]
+
+
+def source_url(page: dict[str, Any], product: dict[str, Any], domains: dict[str, Any]) -> str:
+    """The page's public URL: on its canonical domain, else the product's TPC host."""
+    canonical = domains.get(page.get("canonicalDomainId") or "")
+    host = canonical["domain"] if canonical else f"{product.get('slug') or product['id']}.tpc.page"
+    return f"https://{host}/{page['filePath']}".rstrip("/")

@@ -1,0 +1,358 @@
+"""/api/v1/site/pages: list with filters and paging; batch create, update, soft delete."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Literal
+
+from flask import Blueprint
+from pydantic import Field
+
+from ..auth.resolve import Caller
+from ..auth.secrets import new_token
+from ..clock import iso
+from ..envelope import ValidationError, ok
+from ..runtime import Runtime
+from ..web import current_caller, idempotent, json_body, query_args, runtime, validate
+from .models import Model
+from .registry import operation
+from .scope import domain_refs, product_domains, reachable_product, scope_of, source_url
+
+bp = Blueprint("site_pages", __name__)
+MAX_SAFE_INT = 2**53 - 1
+
+
+class ListSitePagesQuery(Model):
+    productId: str | None = Field(None, min_length=1)
+    productSlug: str | None = Field(None, min_length=1)
+    page: int = Field(1, ge=1, le=MAX_SAFE_INT)
+    pageSize: int = Field(20, ge=1, le=100)
+    orderBy: Literal["createdAt", "updatedAt", "deletedAt"] = "createdAt"
+    orderByDirection: Literal["asc", "desc"] = "desc"
+    query: str | None = None
+    q: str | None = None
+    status: Literal["draft", "published"] | None = None
+    type: str | None = None
+    isManual: bool | None = None
+    pathPrefix: str | None = None
+    hasContent: bool | None = None
+    domainId: str | None = None
+    domain: str | None = None
+    archivedStatus: Literal["active", "archived", "all"] = "active"
+
+
+class NewPage(Model):
+    slug: str = Field(description="Page slug or file path, for example 'blog/my-post'")
+    title: str
+    content: str
+    description: str = Field(None)  # type: ignore[assignment]
+    metaTitle: str = Field(None)  # type: ignore[assignment]
+    metaDescription: str = Field(None)  # type: ignore[assignment]
+    domainIds: list[str] = Field(None)  # type: ignore[assignment]
+    canonicalDomainId: str = Field(None)  # type: ignore[assignment]
+
+
+class CreateSitePagesBody(Model):
+    productId: str = Field(min_length=1)
+    pages: list[NewPage] = Field(min_length=1, max_length=25)
+
+
+class PageChange(Model):
+    id: str
+    title: str = Field(None)  # type: ignore[assignment]
+    content: str = Field(None)  # type: ignore[assignment]
+    description: str = Field(None)  # type: ignore[assignment]
+    metaTitle: str = Field(None)  # type: ignore[assignment]
+    metaDescription: str = Field(None)  # type: ignore[assignment]
+    filePath: str = Field(None)  # type: ignore[assignment]
+    status: Literal["draft", "published"] = Field(None)  # type: ignore[assignment]
+    isManual: bool = Field(None)  # type: ignore[assignment]
+    noIndex: bool = Field(None)  # type: ignore[assignment]
+    redirectToUrl: str | None = None
+    attachDomainIds: list[str] = Field(None)  # type: ignore[assignment]
+    detachDomainIds: list[str] = Field(None)  # type: ignore[assignment]
+    canonicalDomainId: str = Field(None)  # type: ignore[assignment]
+
+
+class UpdateSitePagesBody(Model):
+    productId: str = Field(min_length=1)
+    pages: list[PageChange] = Field(min_length=1, max_length=25)
+
+
+class DeleteSitePagesBody(Model):
+    productId: str = Field(min_length=1)
+    pageIds: list[str] = Field(min_length=1, max_length=50)
+
+
+class ItemFailed(Exception):
+    """One batch item cannot be applied; it goes to `failed[]`."""
+
+
+# -- model functions ------------------------------------------------------
+def normalize_path(path: str) -> str:
+    return "/".join(part for part in path.strip().split("/") if part)
+
+
+def _timestamp_key(field: str, desc: bool) -> Any:
+    def key(page: dict[str, Any]) -> tuple[int, str, str]:
+        value = page.get(field)
+        missing = value is None
+        # Missing values sort last in either direction.
+        return (1 if missing else 0) if not desc else (0 if missing else 1), value or "", page["id"]
+
+    return key
+
+
+def list_pages(rt: Runtime, caller: Caller, args: ListSitePagesQuery) -> dict[str, Any]:
+    """Filter, sort and page a product's pages."""
+    if (args.productId is None) == (args.productSlug is None):
+        raise ValidationError("validation failed", {"issues": [
+            {"path": "productId", "message": "provide exactly one of productId or productSlug"}]})
+    product = reachable_product(rt, caller, args.productId, args.productSlug)
+    domains = product_domains(rt, product["id"])
+    text = (args.query if args.query is not None else args.q) or None
+    prefix = normalize_path(args.pathPrefix) if args.pathPrefix else None
+    domain_names = {d["domain"].lower(): i for i, d in domains.items()}
+
+    def keep(page: dict[str, Any]) -> bool:
+        deleted = page.get("deletedAt") is not None
+        if args.archivedStatus == "active" and deleted or args.archivedStatus == "archived" and not deleted:
+            return False
+        if text and text.lower() not in (page["title"] + " " + page["filePath"]).lower():
+            return False
+        if args.status and page["status"] != args.status:
+            return False
+        if args.type and page["type"] != args.type:
+            return False
+        if args.isManual is not None and page["isManual"] != args.isManual:
+            return False
+        if prefix and not page["filePath"].startswith(prefix):
+            return False
+        if args.hasContent is not None and bool(page.get("content")) != args.hasContent:
+            return False
+        if args.domainId and args.domainId not in (page.get("domainIds") or []):
+            return False
+        if args.domain and domain_names.get(args.domain.lower()) not in (page.get("domainIds") or []):
+            return False
+        return True
+
+    pages = [p for p in rt.store.find("pages", "productId", product["id"]) if keep(p)]
+    desc = args.orderByDirection == "desc"
+    pages.sort(key=_timestamp_key(args.orderBy, desc), reverse=desc)
+    start = (args.page - 1) * args.pageSize
+    window = pages[start:start + args.pageSize] if start < len(pages) else []
+    return {
+        "scope": scope_of(rt, product),
+        "page": args.page,
+        "pageSize": args.pageSize,
+        "query": text,
+        "status": args.status,
+        "type": args.type,
+        "isManual": args.isManual,
+        "pathPrefix": args.pathPrefix,
+        "hasContent": args.hasContent,
+        "domainId": args.domainId,
+        "domain": args.domain,
+        "archivedStatus": args.archivedStatus,
+        "orderBy": args.orderBy,
+        "orderByDirection": args.orderByDirection,
+        "total": len(pages),
+        "totalPages": math.ceil(len(pages) / args.pageSize),
+        "items": [page_item(p, product, domains) for p in window],
+    }
+
+
+def page_item(page: dict[str, Any], product: dict[str, Any], domains: dict[str, Any]) -> dict[str, Any]:
+    """A page as the list endpoint shows it."""
+    return {
+        "id": page["id"],
+        "title": page["title"],
+        "filePath": page["filePath"],
+        "sourceUrl": source_url(page, product, domains),
+        "status": page["status"],
+        "type": page["type"],
+        "isManual": page["isManual"],
+        "metaTitle": page.get("metaTitle"),
+        "metaDescription": page.get("metaDescription"),
+        "publishedAt": page.get("publishedAt"),
+        "deletedAt": page.get("deletedAt"),
+        "createdAt": page["createdAt"],
+        "updatedAt": page["updatedAt"],
+        "domains": domain_refs(page, domains),
+    }
+
+
+def _active_paths(rt: Runtime, product_id: str) -> dict[str, str]:
+    return {p["filePath"]: p["id"] for p in rt.store.find("pages", "productId", product_id)
+            if p.get("deletedAt") is None}
+
+
+def _usable_domains(ids: list[str], domains: dict[str, dict[str, Any]]) -> list[str]:
+    for domain_id in ids:
+        domain = domains.get(domain_id)
+        if domain is None or domain.get("status") != "active" or domain.get("type") != "web":
+            raise ItemFailed(f"domain {domain_id} is not an active web domain of this product")
+    return list(dict.fromkeys(ids))
+
+
+def create_pages(rt: Runtime, caller: Caller, body: CreateSitePagesBody) -> dict[str, Any]:
+    """Create up to 25 pages; item failures go to `failed[]`, the rest are written at once."""
+    with rt.store.transaction():
+        product = reachable_product(rt, caller, body.productId)
+        domains = product_domains(rt, product["id"])
+        taken = _active_paths(rt, product["id"])
+        now = iso(rt.clock.now())
+        created, failed = [], []
+        for item in body.pages:
+            path = normalize_path(item.slug)
+            try:
+                if not path:
+                    raise ItemFailed("slug must not be empty")
+                if path in taken:
+                    raise ItemFailed(f"a page with slug '{path}' already exists")
+                attached = _usable_domains(item.domainIds or [], domains)
+                canonical = item.canonicalDomainId
+                if canonical is not None and canonical not in attached:
+                    raise ItemFailed(f"canonical domain {canonical} is not attached to the page")
+            except ItemFailed as exc:
+                failed.append({"slug": item.slug, "message": str(exc)})
+                continue
+            page = {
+                "id": "page_" + new_token(20).lower(), "productId": product["id"],
+                "organizationId": product["organizationId"], "title": item.title,
+                "filePath": path, "status": "published", "type": "page", "isManual": True,
+                "metaTitle": item.metaTitle, "metaDescription": item.metaDescription,
+                "description": item.description, "content": item.content, "noIndex": False,
+                "redirectToUrl": None, "publishedAt": now, "deletedAt": None, "createdAt": now,
+                "updatedAt": now, "domainIds": attached,
+                "canonicalDomainId": canonical or (attached[0] if attached else None),
+            }
+            rt.store.insert("pages", page)
+            taken[path] = page["id"]
+            created.append({"id": page["id"], "slug": path, "title": page["title"],
+                            "sourceUrl": source_url(page, product, domains),
+                            "status": page["status"], "domains": domain_refs(page, domains)})
+    return {"scope": scope_of(rt, product), "createdCount": len(created),
+            "failedCount": len(failed), "created": created, "failed": failed}
+
+
+def _apply_change(
+    page: dict[str, Any], change: PageChange, domains: dict[str, Any], taken: dict[str, str], now: str
+) -> dict[str, Any]:
+    given = change.model_fields_set
+    fields: dict[str, Any] = {
+        name: getattr(change, name)
+        for name in ("title", "content", "description", "metaTitle", "metaDescription",
+                     "isManual", "noIndex", "redirectToUrl")
+        if name in given
+    }
+    if "filePath" in given:
+        path = normalize_path(change.filePath)
+        if not path:
+            raise ItemFailed("filePath must not be empty")
+        if taken.get(path, page["id"]) != page["id"]:
+            raise ItemFailed(f"a page with slug '{path}' already exists")
+        fields["filePath"] = path
+    if "status" in given and change.status != page["status"]:
+        fields["status"] = change.status
+        fields["publishedAt"] = now if change.status == "published" else None
+    attached = list(page.get("domainIds") or [])
+    if "attachDomainIds" in given:
+        attached += [d for d in _usable_domains(change.attachDomainIds, domains) if d not in attached]
+    if "detachDomainIds" in given:
+        attached = [d for d in attached if d not in set(change.detachDomainIds)]
+    canonical = page.get("canonicalDomainId")
+    if canonical not in attached:
+        canonical = None
+    if "canonicalDomainId" in given:
+        if change.canonicalDomainId not in attached:
+            raise ItemFailed(f"canonical domain {change.canonicalDomainId} is not attached to the page")
+        canonical = change.canonicalDomainId
+    fields.update(domainIds=attached, canonicalDomainId=canonical, updatedAt=now)
+    return fields
+
+
+def update_pages(rt: Runtime, caller: Caller, body: UpdateSitePagesBody) -> dict[str, Any]:
+    """Apply up to 25 page changes; unknown or foreign pages go to `failed[]`."""
+    with rt.store.transaction():
+        product = reachable_product(rt, caller, body.productId)
+        domains = product_domains(rt, product["id"])
+        taken = _active_paths(rt, product["id"])
+        now = iso(rt.clock.now()) or ""
+        updated, failed = [], []
+        for change in body.pages:
+            page = rt.store.get("pages", change.id)
+            try:
+                if page is None or page["productId"] != product["id"] or page.get("deletedAt"):
+                    raise ItemFailed("page not found")
+                fields = _apply_change(page, change, domains, taken, now)
+            except ItemFailed as exc:
+                failed.append({"id": change.id, "message": str(exc)})
+                continue
+            taken.pop(page["filePath"], None)
+            page = rt.store.update("pages", page["id"], fields)
+            taken[page["filePath"]] = page["id"]
+            updated.append({"id": page["id"], "title": page["title"], "filePath": page["filePath"],
+                            "sourceUrl": source_url(page, product, domains),
+                            "status": page["status"], "isManual": page["isManual"],
+                            "domains": domain_refs(page, domains)})
+    return {"scope": scope_of(rt, product), "updatedCount": len(updated),
+            "failedCount": len(failed), "updated": updated, "failed": failed}
+
+
+def delete_pages(rt: Runtime, caller: Caller, body: DeleteSitePagesBody) -> dict[str, Any]:
+    """Soft-delete up to 50 pages (they move to archivedStatus=archived)."""
+    with rt.store.transaction():
+        product = reachable_product(rt, caller, body.productId)
+        now = iso(rt.clock.now())
+        deleted, failed = [], []
+        for page_id in dict.fromkeys(body.pageIds):
+            page = rt.store.get("pages", page_id)
+            if page is None or page["productId"] != product["id"]:
+                failed.append({"id": page_id, "message": "page not found"})
+            elif page.get("deletedAt"):
+                failed.append({"id": page_id, "slug": page["filePath"],
+                               "message": "page already deleted"})
+            else:
+                rt.store.update("pages", page_id, {"deletedAt": now, "updatedAt": now})
+                deleted.append({"id": page_id, "title": page["title"]})
+    return {"scope": scope_of(rt, product), "deletedCount": len(deleted),
+            "failedCount": len(failed), "deleted": deleted, "failed": failed}
+
+
+# -- views ----------------------------------------------------------------
+PATH = "/api/v1/site/pages"
+
+
+@operation(bp, PATH, "GET", "getSitePages", "List site pages", "Content",
+           scopes=("content:read",), query=ListSitePagesQuery)
+def list_site_pages() -> Any:
+    caller = current_caller(["content:read"])
+    return ok(list_pages(runtime(), caller, query_args(ListSitePagesQuery)))
+
+
+@operation(bp, PATH, "POST", "postSitePages", "Create site pages", "Content",
+           scopes=("content:write",), body=CreateSitePagesBody)
+@idempotent
+def create_site_pages() -> Any:
+    caller = current_caller(["content:write"])
+    body = validate(CreateSitePagesBody, json_body())
+    return ok(create_pages(runtime(), caller, body))
+
+
+@operation(bp, PATH, "PATCH", "patchSitePages", "Update site pages", "Content",
+           scopes=("content:write",), body=UpdateSitePagesBody)
+@idempotent
+def update_site_pages() -> Any:
+    caller = current_caller(["content:write"])
+    body = validate(UpdateSitePagesBody, json_body())
+    return ok(update_pages(runtime(), caller, body))
+
+
+@operation(bp, PATH, "DELETE", "deleteSitePages", "Delete site pages", "Content",
+           scopes=("content:write",), body=DeleteSitePagesBody)
+@idempotent
+def delete_site_pages() -> Any:
+    caller = current_caller(["content:write"])
+    body = validate(DeleteSitePagesBody, json_body())
+    return ok(delete_pages(runtime(), caller, body))

@@ -1,0 +1,171 @@
+"""create_app: config, runtime, blueprints, CORS, request ids, the journal and error handlers."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response, g, request
+from flask_cors import CORS
+from werkzeug.exceptions import HTTPException
+
+from .clock import iso
+from .config import Config, load_config
+from .envelope import ERROR_CODES, ApiError, error_body
+from .runtime import Runtime
+
+REQUEST_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
+HTTP_CODES = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND",
+              405: "METHOD_NOT_ALLOWED", 406: "NOT_ACCEPTABLE", 408: "REQUEST_TIMEOUT",
+              409: "CONFLICT", 410: "GONE", 413: "PAYLOAD_TOO_LARGE",
+              415: "UNSUPPORTED_MEDIA_TYPE", 422: "UNPROCESSABLE_ENTITY",
+              429: "TOO_MANY_REQUESTS", 500: "INTERNAL", 501: "NOT_IMPLEMENTED",
+              502: "BAD_GATEWAY", 503: "SERVICE_UNAVAILABLE", 504: "GATEWAY_TIMEOUT"}
+HTTP_MESSAGES = {404: "not found", 405: "method not allowed", 413: "payload too large",
+                 415: "unsupported media type", 400: "bad request"}
+CORS_HEADERS = ["content-type", "x-api-key", "authorization", "idempotency-key",
+                "x-request-id", r"x-tpc-.*"]
+EXPOSED_HEADERS = ["x-request-id", "retry-after", "x-idempotent-replay"]
+log = logging.getLogger("tpc_mock")
+
+
+def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
+    """Build the emulator's Flask app; `config` is a Config or overrides for load_config."""
+    if not isinstance(config, Config):
+        config = load_config(config)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = config.max_body
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    rt = Runtime.from_config(config)
+    app.extensions["tpc_mock"] = rt
+
+    from .api import internal, md, openapi, site_pages
+    from .auth import device, routes, tokens
+    from .dashboard import device_page, pages
+
+    for blueprint in (site_pages.bp, md.bp, internal.bp, openapi.bp, routes.bp, device.bp,
+                      tokens.bp, pages.bp, device_page.bp):
+        app.register_blueprint(blueprint)
+    if config.control:
+        from . import control
+
+        app.register_blueprint(control.bp)
+
+    CORS(app, resources={r"/api/*": {}}, origins=list(config.cors_origins),
+         supports_credentials=True, allow_headers=CORS_HEADERS, expose_headers=EXPOSED_HEADERS,
+         methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"], vary_header=True,
+         always_send=False)
+
+    app.before_request(_start_request)
+    app.after_request(_finish_request)
+    app.register_error_handler(ApiError, _api_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+    return app
+
+
+def _is_api(path: str) -> bool:
+    return path.startswith("/api/") or path == "/api" or path.startswith("/__mock")
+
+
+def _start_request() -> Response | None:
+    incoming = request.headers.get("x-request-id", "")
+    g.request_id = incoming if REQUEST_ID.match(incoming) else str(uuid.uuid4())
+    g.started = time.monotonic()
+    if request.path.startswith("/__mock") or request.method == "OPTIONS":
+        return None
+    rt: Runtime = _runtime()
+    with rt.fault_lock:
+        fault = next((f for f in rt.faults if f.matches(request.method, request.path)), None)
+        if fault is not None and fault.times is not None:
+            fault.times -= 1
+            if fault.times <= 0:
+                rt.faults.remove(fault)
+    if fault is None:
+        return None
+    if fault.delay_ms:
+        time.sleep(fault.delay_ms / 1000)
+    if fault.status and fault.status >= 400:
+        code = fault.code or HTTP_CODES.get(fault.status, "INTERNAL")
+        g.tpc_reason = "injected fault"
+        body = error_body(code, fault.message or f"injected fault: {code.lower()}")
+        return _json(body, fault.status)
+    return None
+
+
+def _json(body: Any, status: int) -> Response:
+    from flask import jsonify
+
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def _runtime() -> Runtime:
+    from flask import current_app
+
+    rt: Runtime = current_app.extensions["tpc_mock"]
+    return rt
+
+
+def _finish_request(response: Response) -> Response:
+    response.headers["x-request-id"] = g.get("request_id") or str(uuid.uuid4())
+    if request.path.startswith("/__mock") or request.method == "OPTIONS":
+        return response
+    rt = _runtime()
+    caller = g.get("tpc_caller")
+    entry: dict[str, Any] = {
+        "requestId": response.headers["x-request-id"],
+        "method": request.method,
+        "path": request.path,
+        "status": response.status_code,
+        "callerKind": caller.kind if caller else "none",
+        "callerId": (caller.key_start if caller.kind == "apiKey" else caller.id) if caller else None,
+        "at": iso(rt.clock.now()),
+    }
+    reason = g.get("tpc_reason")
+    if reason and response.status_code in (401, 403, 404, 429):
+        entry["reason"] = reason
+    rt.journal.append(entry)
+    return response
+
+
+def _api_error(exc: ApiError) -> Response:
+    g.tpc_reason = exc.reason
+    if request.path.startswith("/api/auth"):
+        body: dict[str, Any] = {"code": exc.code, "message": exc.message}
+    else:
+        body = exc.body()
+    response = _json(body, exc.status)
+    for name, value in exc.headers.items():
+        response.headers[name] = value
+    return response
+
+
+def _http_error(exc: HTTPException) -> Response | HTTPException:
+    status = exc.code or 500
+    if not _is_api(request.path):
+        return exc
+    code = HTTP_CODES.get(status, "INTERNAL")
+    message = HTTP_MESSAGES.get(status, (exc.description or code).split(".")[0].lower())
+    g.tpc_reason = message
+    if request.path.startswith("/api/auth"):
+        response = _json({"code": code, "message": message}, status)
+    else:
+        response = _json(error_body(code, message), status)
+    if status == 405:
+        allow = exc.get_response().headers.get("Allow")
+        if allow:
+            response.headers["Allow"] = allow
+    return response
+
+
+def _unexpected_error(exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    g.tpc_reason = "internal error"
+    return _json(error_body("INTERNAL", "internal error"), ERROR_CODES["INTERNAL"])

@@ -1,0 +1,1 @@
+"""Callers: API keys, bearer tokens, session cookies, and the rules that bind them."""

@@ -1,0 +1,149 @@
+"""resolve_caller: x-api-key, then Authorization, then the session cookie; first one decides."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from ..clock import iso
+from ..envelope import (
+    ApiError,
+    Forbidden,
+    TooManyRequests,
+    authentication_required,
+    invalid_api_key,
+    not_found,
+)
+from ..runtime import Runtime
+from .api_keys import find_valid_api_key, looks_like_api_key
+from .scopes import SCOPES, check_scopes
+from .sessions import COOKIE_NAME, SECURE_COOKIE_NAME, find_live_session, token_from_cookie
+
+
+@dataclass
+class Caller:
+    """Who is calling, as resolved from the deciding credential."""
+
+    kind: str  # apiKey | bearer | session | none
+    id: str | None = None
+    user_id: str | None = None
+    organization_id: str | None = None  # API keys are bound to one organization
+    scopes: tuple[str, ...] | None = None  # None: unscoped (cookie sessions)
+    key_start: str | None = None
+    session_id: str | None = None
+    org_ids: frozenset[str] = field(default_factory=frozenset)
+
+    def can_reach(self, organization_id: str) -> bool:
+        return organization_id in self.org_ids
+
+
+def _journal_id(caller: Caller) -> str | None:
+    return caller.key_start if caller.kind == "apiKey" else caller.id
+
+
+def _user_orgs(rt: Runtime, user_id: str) -> frozenset[str]:
+    return frozenset(m["organizationId"] for m in rt.store.find("members", "userId", user_id))
+
+
+def _api_key_caller(rt: Runtime, key: str) -> Caller:
+    record = find_valid_api_key(rt, key)
+    if record is None:
+        raise invalid_api_key()
+    rt.store.touch("apiKeys", record["id"], {"lastRequest": iso(rt.clock.now())})
+    caller = Caller(
+        kind="apiKey", id=record["id"], user_id=record.get("userId"),
+        organization_id=record["organizationId"], scopes=tuple(record.get("scopes") or ()),
+        key_start=record.get("start"), org_ids=frozenset([record["organizationId"]]),
+    )
+    _enforce_rate_limit(rt, record)
+    return caller
+
+
+def _enforce_rate_limit(rt: Runtime, record: Mapping[str, object]) -> None:
+    if rt.config.rate_limit is None:
+        return
+    limit, seconds = rt.config.rate_limit
+    own = record.get("rateLimitMax")
+    if isinstance(own, int) and own > 0:
+        limit = min(limit, own)
+    verdict = rt.limiter.hit(str(record["id"]), limit, seconds)
+    if not verdict.allowed:
+        reset_at = datetime.fromtimestamp(verdict.reset_at, timezone.utc)
+        raise TooManyRequests(
+            "rate_limited",
+            {"limit": limit, "resetAt": iso(reset_at)},
+            headers={"Retry-After": str(verdict.retry_after)},
+        )
+
+
+def _bearer_caller(rt: Runtime, token: str) -> Caller:
+    session = find_live_session(rt, token)
+    if session is None:
+        raise authentication_required("unknown, expired or revoked bearer token")
+    # Device-flow grants carry their scopes; a sign-in session token gets the catalog.
+    scopes = session.get("scopes")
+    return Caller(
+        kind="bearer", id=session["id"], user_id=session["userId"],
+        scopes=tuple(scopes) if isinstance(scopes, list) else SCOPES,
+        session_id=session["id"], org_ids=_user_orgs(rt, session["userId"]),
+    )
+
+
+def _cookie_caller(rt: Runtime, value: str) -> Caller:
+    token = token_from_cookie(rt, value)
+    if token is None:
+        raise authentication_required("session cookie signature is invalid")
+    session = find_live_session(rt, token)
+    if session is None:
+        raise authentication_required("session unknown or expired")
+    return Caller(
+        kind="session", id=session["id"], user_id=session["userId"], scopes=None,
+        session_id=session["id"], org_ids=_user_orgs(rt, session["userId"]),
+    )
+
+
+def resolve_caller(
+    rt: Runtime, headers: Mapping[str, str], cookies: Mapping[str, str]
+) -> Caller:
+    """Resolve the first present credential; an invalid one never falls through."""
+    api_key = headers.get("x-api-key")
+    if api_key is not None:
+        return _api_key_caller(rt, api_key.strip())
+    authorization = headers.get("authorization")
+    if authorization is not None:
+        value = authorization.strip()
+        scheme, _, rest = value.partition(" ")
+        if looks_like_api_key(value):
+            return _api_key_caller(rt, value)
+        if scheme.lower() == "bearer" and looks_like_api_key(rest.strip()):
+            return _api_key_caller(rt, rest.strip())
+        if scheme.lower() == "bearer" and rest.strip():
+            return _bearer_caller(rt, rest.strip())
+        raise authentication_required("authorization header is not a bearer token")
+    for name in (SECURE_COOKIE_NAME, COOKIE_NAME):
+        if name in cookies:
+            return _cookie_caller(rt, cookies[name])
+    raise authentication_required("no credential")
+
+
+def require(caller: Caller, scopes: Iterable[str] = ()) -> Caller:
+    """Check the caller's scopes for a route (cookie sessions are unscoped)."""
+    check_scopes(caller.scopes, scopes)
+    return caller
+
+
+def reject_api_keys(caller: Caller, code: str = "public_api_only") -> None:
+    """Internal routes (and routes whose security excludes keys) refuse API keys."""
+    if caller.kind == "apiKey":
+        details = {} if code == "public_api_only" else None
+        raise Forbidden(code, details)
+
+
+def require_reach(caller: Caller, organization_id: str, what: str) -> None:
+    """404 (never 403) for anything outside the caller's organizations."""
+    if not caller.can_reach(organization_id):
+        raise not_found(what)
+
+
+__all__ = ["ApiError", "Caller", "require", "reject_api_keys", "require_reach", "resolve_caller"]

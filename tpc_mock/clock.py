@@ -1,0 +1,58 @@
+"""The controllable clock: real time plus an offset that tests can move."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta, timezone
+
+
+class Clock:
+    """Every expiry and rate window in tpc-mock reads `now()` from here."""
+
+    def __init__(self) -> None:
+        self._offset = timedelta()
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        """The emulated current time, timezone-aware UTC."""
+        return datetime.now(timezone.utc) + self._offset
+
+    def timestamp(self) -> float:
+        """`now()` as POSIX seconds."""
+        return self.now().timestamp()
+
+    def advance(self, seconds: float) -> datetime:
+        """Move the clock forward (or back, for a negative value)."""
+        with self._lock:
+            self._offset += timedelta(seconds=seconds)
+        return self.now()
+
+    def set(self, when: datetime) -> datetime:
+        """Move the clock so that now is `when`."""
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        with self._lock:
+            self._offset = when - datetime.now(timezone.utc)
+        return self.now()
+
+    def reset(self) -> datetime:
+        """Back to real time."""
+        with self._lock:
+            self._offset = timedelta()
+        return self.now()
+
+
+def iso(when: datetime | None) -> str | None:
+    """ISO-8601 UTC with milliseconds and `Z`, as TPC writes timestamps."""
+    if when is None:
+        return None
+    when = when.astimezone(timezone.utc)
+    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
+
+
+def parse_iso(text: str) -> datetime:
+    """Parse an ISO-8601 timestamp (a trailing `Z` allowed) into aware UTC."""
+    when = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(timezone.utc)

@@ -1,0 +1,138 @@
+"""Configuration: defaults, then `TPC_MOCK_*` environment variables, then explicit values."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+DEFAULT_CORS_ORIGINS = (
+    "http://localhost:3000",
+    "http://localhost:5173",
+    "http://127.0.0.1:3000",
+    "http://127.0.0.1:5173",
+)
+DEFAULT_SECRET = "tpc-mock-dev-secret-not-for-production"
+
+
+class ConfigError(ValueError):
+    """A configuration value that cannot be used."""
+
+
+def parse_rate_limit(text: str) -> tuple[int, int] | None:
+    """`300/60` -> (300, 60); `0` or `off` -> None (no limit)."""
+    text = text.strip().lower()
+    if text in ("0", "off", "none"):
+        return None
+    count, _, seconds = text.partition("/")
+    try:
+        limit, window = int(count), int(seconds or "60")
+    except ValueError as exc:
+        raise ConfigError(f"rate limit {text!r} is not N/SECONDS (like 300/60) or 0") from exc
+    if limit < 0 or window <= 0:
+        raise ConfigError(f"rate limit {text!r} needs N >= 0 and SECONDS > 0")
+    return None if limit == 0 else (limit, window)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the app factory needs; see the README's configuration table."""
+
+    host: str = "127.0.0.1"
+    port: int = 8765
+    data: Path | None = Path(".tpc-mock/db.json")
+    seed: Path | None = None
+    cors_origins: tuple[str, ...] = DEFAULT_CORS_ORIGINS
+    base_url: str | None = None
+    secret: str = DEFAULT_SECRET
+    threads: int = 8
+    rate_limit: tuple[int, int] | None = (300, 60)
+    control: bool = True
+    max_body: int = 1024 * 1024
+    journal_size: int = 1000
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def in_memory(self) -> bool:
+        return self.data is None
+
+    @property
+    def public_url(self) -> str:
+        """The server's own base URL: `--base-url`, else http://host:port."""
+        if self.base_url:
+            return self.base_url.rstrip("/")
+        host = "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host
+        return f"http://{host}:{self.port}"
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_url.startswith("https://")
+
+
+def _convert(name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if name in ("port", "threads", "max_body", "journal_size"):
+        try:
+            return int(value)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"{name} must be a whole number, got {value!r}") from exc
+    if name in ("data", "seed"):
+        return Path(value) if not isinstance(value, Path) else value
+    if name == "cors_origins":
+        if isinstance(value, str):
+            value = [v for v in value.replace(",", " ").split() if v]
+        return tuple(value)
+    if name == "rate_limit":
+        return parse_rate_limit(value) if isinstance(value, str) else value
+    if name == "control":
+        if isinstance(value, str):
+            return value.strip().lower() not in ("0", "false", "no", "off")
+        return bool(value)
+    return value
+
+
+ENV_NAMES = {
+    "host": "TPC_MOCK_HOST",
+    "port": "TPC_MOCK_PORT",
+    "data": "TPC_MOCK_DATA",
+    "seed": "TPC_MOCK_SEED",
+    "cors_origins": "TPC_MOCK_CORS_ORIGIN",
+    "base_url": "TPC_MOCK_BASE_URL",
+    "secret": "TPC_MOCK_SECRET",
+    "threads": "TPC_MOCK_THREADS",
+    "rate_limit": "TPC_MOCK_RATE_LIMIT",
+    "control": "TPC_MOCK_CONTROL",
+    "max_body": "TPC_MOCK_MAX_BODY",
+}
+
+
+def load_config(
+    overrides: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None
+) -> Config:
+    """Defaults -> TPC_MOCK_* env -> `overrides` (None values in overrides are ignored)."""
+    env = os.environ if env is None else env
+    values: dict[str, Any] = {}
+    for name, var in ENV_NAMES.items():
+        if env.get(var):
+            values[name] = _convert(name, env[var])
+    if env.get("TPC_MOCK_IN_MEMORY", "").lower() in ("1", "true", "yes"):
+        values["data"] = None
+    known = {f.name for f in fields(Config)}
+    for name, value in (overrides or {}).items():
+        if name == "in_memory":
+            if value:
+                values["data"] = None
+            continue
+        if name not in known:
+            raise ConfigError(f"unknown setting {name!r}")
+        if value is not None:
+            values[name] = _convert(name, value)
+    config = replace(Config(), **values)
+    if not 0 <= config.port <= 65535:
+        raise ConfigError(f"port must be 0..65535, got {config.port}")
+    if config.threads < 1:
+        raise ConfigError("threads must be at least 1")
+    return config

@@ -1,0 +1,79 @@
+"""Runtime: the per-app state every layer shares (store, clock, limits, journal)."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from threading import Lock
+from typing import Any
+
+from .clock import Clock
+from .config import Config
+from .idempotency import IdempotencyCache
+from .ratelimit import RateLimiter
+from .seeding import load_seed
+from .store import Store
+
+
+@dataclass
+class Fault:
+    """A scripted failure or stall for matching requests."""
+
+    path: str
+    status: int
+    method: str | None = None
+    code: str | None = None
+    message: str | None = None
+    times: int | None = None
+    delay_ms: int = 0
+    id: str = ""
+
+    def matches(self, method: str, path: str) -> bool:
+        if self.method and self.method.upper() != method.upper():
+            return False
+        if self.path.endswith("*"):
+            return path.startswith(self.path[:-1])
+        return path == self.path
+
+
+@dataclass
+class Runtime:
+    """Everything that lives as long as the app: reset puts it all back to the seed."""
+
+    config: Config
+    store: Store
+    seed: dict[str, Any]
+    clock: Clock = field(default_factory=Clock)
+    journal: deque[dict[str, Any]] = field(default_factory=deque)
+    faults: list[Fault] = field(default_factory=list)
+    fault_lock: Lock = field(default_factory=Lock)
+    # In-memory state of individual features (keyed by feature), cleared by reset.
+    memory: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.limiter = RateLimiter(self.clock)
+        self.idempotency = IdempotencyCache(self.clock)
+        self.journal = deque(maxlen=self.config.journal_size)
+
+    @classmethod
+    def from_config(cls, config: Config) -> Runtime:
+        seed = load_seed(config.seed)
+        store = Store(seed["tables"], path=config.data)
+        return cls(config=config, store=store, seed=seed)
+
+    @property
+    def credentials(self) -> dict[str, Any]:
+        """The seed's plaintext dev credentials."""
+        creds: dict[str, Any] = self.seed.get("credentials", {})
+        return creds
+
+    def reset(self) -> None:
+        """Back to the seed: data, clock, journal, faults, rate-limit and idempotency state."""
+        self.store.reset()
+        self.clock.reset()
+        self.journal.clear()
+        with self.fault_lock:
+            self.faults.clear()
+        self.limiter.reset()
+        self.idempotency.reset()
+        self.memory.clear()

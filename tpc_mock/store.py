@@ -1,0 +1,300 @@
+"""TinyDB behind one lock: atomic file writes, secondary indexes, cheap reset.
+
+The store knows nothing of Flask or HTTP. Every read and write holds `lock`
+(waitress serves on threads and TinyDB is not thread-safe). Documents are keyed
+by their string `id`, so lookups by id never scan a table; the fields named in
+INDEXES get secondary indexes for the same reason.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import pickle
+import tempfile
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Document, Table
+
+Tables = dict[str, dict[str, dict[str, Any]]]
+
+# table -> fields looked up by value on hot paths.
+INDEXES: dict[str, tuple[str, ...]] = {
+    "pages": ("productId",),
+    "products": ("organizationId",),
+    "domains": ("productId",),
+    "members": ("userId", "organizationId"),
+    "users": ("email",),
+    "apiKeys": ("hash", "organizationId"),
+    "sessions": ("tokenHash", "userId"),
+    "deviceCodes": ("deviceCodeHash", "userCode"),
+}
+
+
+class StoreCorrupt(Exception):
+    """The data file exists but is not a tpc-mock database; it is left untouched."""
+
+
+class StrIdTable(Table):
+    """A TinyDB table whose document ids are the records' own string ids."""
+
+    document_id_class = str  # type: ignore[assignment]
+
+
+class MemoryFirstStorage(Storage):
+    """Holds the data in memory; writes it to disk atomically when asked.
+
+    `read()` hands TinyDB the live dictionary, so reads cost no parsing. While a
+    transaction is open `write()` only marks the data dirty; the commit then
+    writes the file once (temp file, fsync, rename).
+    """
+
+    def __init__(self, path: Path | None, data: Tables) -> None:
+        self.path = path
+        self.data = data
+        self.deferred = False
+        self.dirty = False
+
+    def read(self) -> Tables:
+        return self.data
+
+    def write(self, data: Tables) -> None:
+        self.data = data
+        self.dirty = True
+        if not self.deferred:
+            self.flush()
+
+    def flush(self) -> None:
+        """Persist the data now if it changed."""
+        if self.dirty and self.path is not None:
+            atomic_write_json(self.path, self.data)
+        self.dirty = False
+
+    def close(self) -> None:
+        self.flush()
+
+
+def atomic_write_json(path: Path, data: Any) -> None:
+    """Replace `path` with `data` as JSON: temp file, fsync, rename, fsync the folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def load_data_file(path: Path) -> Tables:
+    """Read a data file, refusing (never wiping) one that is not a tpc-mock database."""
+    try:
+        raw = path.read_text(encoding="utf-8")
+        data = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise StoreCorrupt(
+            f"data file {path} is corrupt ({exc}); it was left untouched. "
+            "Move it away or pass another --data path to start from the seed."
+        ) from exc
+    if not isinstance(data, dict) or not all(
+        isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values())
+        for table in data.values()
+    ):
+        raise StoreCorrupt(
+            f"data file {path} is not a tpc-mock database (expected an object of tables); "
+            "it was left untouched. Move it away or pass another --data path."
+        )
+    return data
+
+
+class Store:
+    """The emulator's state: TinyDB tables plus indexes, guarded by one lock."""
+
+    def __init__(self, seed_tables: Tables, path: Path | None = None) -> None:
+        self.lock = threading.RLock()
+        self.path = path
+        self._seed_blob = pickle.dumps(seed_tables, protocol=pickle.HIGHEST_PROTOCOL)
+        if path is not None and path.exists():
+            data = load_data_file(path)
+        else:
+            data = pickle.loads(self._seed_blob)
+        self._storage = MemoryFirstStorage(path, data)
+        self._db = TinyDB(storage=lambda: self._storage)
+        self._db.table_class = StrIdTable
+        self._index: dict[tuple[str, str], dict[Any, set[str]]] = {}
+        self._undo: list[tuple[str, str, dict[str, Any] | None]] | None = None
+        self._rebuild_indexes()
+        if path is not None and not path.exists():
+            self._storage.dirty = True
+            self._storage.flush()
+
+    # -- reads ------------------------------------------------------------
+    def get(self, table: str, doc_id: str) -> dict[str, Any] | None:
+        """One record by id (a copy), or None."""
+        with self.lock:
+            doc = self._storage.data.get(table, {}).get(doc_id)
+            return copy.deepcopy(doc) if doc is not None else None
+
+    def find(self, table: str, field: str, value: Any) -> list[dict[str, Any]]:
+        """Records whose indexed `field` equals `value` (copies)."""
+        with self.lock:
+            ids = self._index[(table, field)].get(value, ())
+            docs = self._storage.data.get(table, {})
+            return [copy.deepcopy(docs[i]) for i in sorted(ids) if i in docs]
+
+    def find_one(self, table: str, field: str, value: Any) -> dict[str, Any] | None:
+        """The first record whose indexed `field` equals `value`, or None."""
+        found = self.find(table, field, value)
+        return found[0] if found else None
+
+    def all(self, table: str) -> list[dict[str, Any]]:
+        """Every record of a small table (copies); never used for per-request lookups."""
+        with self.lock:
+            return [copy.deepcopy(doc) for doc in self._storage.data.get(table, {}).values()]
+
+    def count(self, table: str) -> int:
+        with self.lock:
+            return len(self._storage.data.get(table, {}))
+
+    # -- writes -----------------------------------------------------------
+    def insert(self, table: str, doc: Mapping[str, Any]) -> dict[str, Any]:
+        """Add a record keyed by its `id`; raises KeyError when the id exists."""
+        with self.lock:
+            doc_id = str(doc["id"])
+            if doc_id in self._storage.data.get(table, {}):
+                raise KeyError(f"{table}/{doc_id} exists")
+            self._remember(table, doc_id)
+            self._db.table(table).insert(Document(copy.deepcopy(dict(doc)), doc_id))
+            self._index_doc(table, doc_id, add=True)
+            return copy.deepcopy(dict(doc))
+
+    def update(self, table: str, doc_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
+        """Change fields of one record; raises KeyError when it is missing."""
+        with self.lock:
+            if doc_id not in self._storage.data.get(table, {}):
+                raise KeyError(f"{table}/{doc_id} missing")
+            self._remember(table, doc_id)
+            self._index_doc(table, doc_id, add=False)
+            self._db.table(table).update(copy.deepcopy(dict(fields)), doc_ids=[doc_id])
+            self._index_doc(table, doc_id, add=True)
+            return copy.deepcopy(self._storage.data[table][doc_id])
+
+    def remove(self, table: str, doc_id: str) -> None:
+        """Delete one record if present."""
+        with self.lock:
+            if doc_id not in self._storage.data.get(table, {}):
+                return
+            self._remember(table, doc_id)
+            self._index_doc(table, doc_id, add=False)
+            self._db.table(table).remove(doc_ids=[doc_id])
+
+    def touch(self, table: str, doc_id: str, fields: Mapping[str, Any]) -> None:
+        """Change non-indexed bookkeeping fields (like `lastRequest`) in memory only.
+
+        They reach the disk with the next durable write or at close; losing one on
+        a crash loses no acknowledged write.
+        """
+        with self.lock:
+            doc = self._storage.data.get(table, {}).get(doc_id)
+            if doc is not None:
+                doc.update(fields)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """Group writes: one atomic file write on success, all undone on error."""
+        with self.lock:
+            if self._undo is not None:  # nested: the outer transaction decides
+                yield self
+                return
+            self._undo = []
+            self._storage.deferred = True
+            try:
+                yield self
+                self._storage.flush()
+            except BaseException:
+                self._rollback()
+                raise
+            finally:
+                self._undo = None
+                self._storage.deferred = False
+
+    # -- whole state ------------------------------------------------------
+    def snapshot(self) -> bytes:
+        """The whole state as an opaque blob for `restore`."""
+        with self.lock:
+            return pickle.dumps(self._storage.data, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def restore(self, blob: bytes) -> None:
+        """Replace the whole state by a `snapshot` (or the seed) and persist it."""
+        with self.lock:
+            self._storage.data = pickle.loads(blob)
+            self._db.clear_cache()
+            self._rebuild_indexes()
+            self._storage.dirty = True
+            self._storage.flush()
+
+    def reset(self) -> None:
+        """Back to the seed, from the parsed seed kept in memory (no file is read)."""
+        self.restore(self._seed_blob)
+
+    def close(self) -> None:
+        with self.lock:
+            self._storage.dirty = True
+            self._storage.flush()
+
+    # -- internals --------------------------------------------------------
+    def _remember(self, table: str, doc_id: str) -> None:
+        if self._undo is not None:
+            before = self._storage.data.get(table, {}).get(doc_id)
+            self._undo.append((table, doc_id, copy.deepcopy(before)))
+
+    def _rollback(self) -> None:
+        assert self._undo is not None
+        for table, doc_id, before in reversed(self._undo):
+            docs = self._storage.data.setdefault(table, {})
+            if before is None:
+                docs.pop(doc_id, None)
+            else:
+                docs[doc_id] = before
+        self._storage.dirty = False
+        self._db.clear_cache()
+        self._rebuild_indexes()
+
+    def _rebuild_indexes(self) -> None:
+        self._index = {(t, f): {} for t, fields in INDEXES.items() for f in fields}
+        for table in INDEXES:
+            for doc_id in self._storage.data.get(table, {}):
+                self._index_doc(table, doc_id, add=True)
+
+    def _index_doc(self, table: str, doc_id: str, *, add: bool) -> None:
+        doc = self._storage.data.get(table, {}).get(doc_id)
+        if doc is None:
+            return
+        for field in INDEXES.get(table, ()):
+            value = doc.get(field)
+            if value is None or isinstance(value, (dict, list)):
+                continue
+            bucket = self._index[(table, field)]
+            if add:
+                bucket.setdefault(value, set()).add(doc_id)
+            else:
+                bucket.get(value, set()).discard(doc_id)

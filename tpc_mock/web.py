@@ -1,0 +1,121 @@
+"""Flask glue shared by the blueprints: the runtime, the caller, bodies, validation."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import pydantic
+from flask import Response, current_app, g, jsonify, request
+
+from .auth.resolve import Caller, require, resolve_caller
+from .envelope import ApiError, BadRequest, Conflict, Forbidden, UnsupportedMediaType, ValidationError
+from .runtime import Runtime
+
+M = TypeVar("M", bound=pydantic.BaseModel)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def runtime() -> Runtime:
+    """The Runtime of the current app."""
+    rt: Runtime = current_app.extensions["tpc_mock"]
+    return rt
+
+
+def trusted_origins(rt: Runtime) -> set[str]:
+    """Origins allowed to send cookie-carrying writes: the CORS list and the server itself."""
+    return set(rt.config.cors_origins) | {rt.config.public_url}
+
+
+def current_caller(scopes: Iterable[str] = ()) -> Caller:
+    """Resolve (once per request) and scope-check the caller."""
+    caller: Caller | None = g.get("tpc_caller")
+    if caller is None:
+        rt = runtime()
+        caller = resolve_caller(rt, request.headers, request.cookies)
+        g.tpc_caller = caller
+        if caller.kind == "session" and request.method not in ("GET", "HEAD", "OPTIONS"):
+            origin = request.headers.get("Origin")
+            if origin not in trusted_origins(rt):
+                raise Forbidden("invalid_origin", reason=f"untrusted origin {origin!r}")
+    return require(caller, scopes)
+
+
+def json_body() -> Any:
+    """The request's JSON body: 415 when it is not JSON, 400 when it is malformed."""
+    if not request.is_json:
+        raise UnsupportedMediaType("unsupported media type: send application/json")
+    raw = request.get_data(cache=True)
+    try:
+        return json.loads(raw.decode("utf-8")) if raw else None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise BadRequest("malformed JSON body", {"error": str(exc)[:200]}) from exc
+
+
+def _issues(exc: pydantic.ValidationError) -> list[dict[str, str]]:
+    return [
+        {"path": ".".join(str(p) for p in err["loc"]), "message": err["msg"]}
+        for err in exc.errors(include_url=False)
+    ]
+
+
+def validate(model: type[M], data: Any, *, strict: bool = True) -> M:
+    """Validate `data` against `model`; 422 VALIDATION_ERROR with details.issues on failure."""
+    if data is None:
+        data = {}
+    try:
+        return model.model_validate(data, strict=strict)
+    except pydantic.ValidationError as exc:
+        raise ValidationError("validation failed", {"issues": _issues(exc)}) from exc
+    except (RecursionError, ValueError, TypeError) as exc:
+        raise ValidationError("validation failed", {"issues": [{"path": "", "message": str(exc)}]})
+
+
+def query_args(model: type[M]) -> M:
+    """Validate the query string (first value of each name) against `model`."""
+    return validate(model, {k: v for k, v in request.args.items()}, strict=False)
+
+
+def idempotent(view: F) -> F:
+    """Replay a stored success for a repeated `Idempotency-Key` (409 on a mismatch)."""
+
+    @functools.wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        key = request.headers.get("Idempotency-Key")
+        if not key:
+            return view(*args, **kwargs)
+        caller = current_caller()
+        rt = runtime()
+        scope = caller.organization_id or caller.user_id or ""
+        slot = (key, request.url_rule.rule if request.url_rule else request.path, request.method, scope)
+        claim = rt.idempotency.begin(slot, rt.idempotency.body_hash(request.get_data(cache=True)))
+        if claim == "conflict":
+            raise Conflict("idempotency key reused with a different request or still in flight")
+        if not isinstance(claim, str):
+            replay = jsonify(claim.response)
+            replay.status_code = claim.status or 200
+            replay.headers["x-idempotent-replay"] = "true"
+            return replay
+        status = 500
+        try:
+            result = view(*args, **kwargs)
+            response = current_app.make_response(result)
+            status = response.status_code
+            rt.idempotency.finish(slot, status, response.get_json(silent=True))
+            return response
+        except BaseException:
+            rt.idempotency.finish(slot, status, None)
+            raise
+
+    return wrapper  # type: ignore[return-value]
+
+
+def error_response(exc: ApiError, body: dict[str, Any]) -> Response:
+    """A JSON error response with the error's status and headers."""
+    response = jsonify(body)
+    response.status_code = exc.status
+    for name, value in exc.headers.items():
+        response.headers[name] = value
+    return response
