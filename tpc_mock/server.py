@@ -1,0 +1,62 @@
+"""LiveServer: the emulator on waitress in a background thread (tests, the pytest plugin)."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+import waitress
+from flask import Flask
+
+from .app import create_app
+from .config import Config
+
+
+class LiveServer:
+    """Serve an app on 127.0.0.1 and a free port until `stop()`."""
+
+    def __init__(self, app: Flask | None = None, config: Config | Mapping[str, Any] | None = None,
+                 *, host: str = "127.0.0.1", port: int = 0, threads: int = 4) -> None:
+        self.app = app or create_app({"in_memory": True, **dict(config or {})}
+                                     if not isinstance(config, Config) else config)
+        self._server: Any = waitress.create_server(
+            self.app, host=host, port=port, threads=threads, ident="tpc-mock",
+            asyncore_loop_timeout=0.1, clear_untrusted_proxy_headers=True,
+        )
+        self.host = host
+        self.port: int = self._server.effective_port
+        self.url = f"http://{host}:{self.port}"
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name=f"tpc-mock:{self.port}", daemon=True)
+
+    @property
+    def runtime(self) -> Any:
+        return self.app.extensions["tpc_mock"]
+
+    def _run(self) -> None:
+        try:
+            self._server.run()
+        except BaseException as exc:  # surfaced to the test by the plugin
+            self.error = exc
+
+    def start(self) -> LiveServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Close every socket, stop the worker threads and wait for the loop to end."""
+        logging.getLogger("waitress").setLevel(logging.CRITICAL)
+        server = self._server
+        while server._map:
+            for channel in list(server._map.values()):
+                channel.handle_close()
+        server.task_dispatcher.shutdown()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> LiveServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
