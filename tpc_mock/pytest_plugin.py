@@ -1,0 +1,1 @@
+"""pytest plugin: the `tpc_mock` fixtures (imports the app lazily)."""
