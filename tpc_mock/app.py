@@ -91,7 +91,8 @@ def _start_request() -> Response | None:
     if fault.delay_ms:
         time.sleep(fault.delay_ms / 1000)
     if fault.status and fault.status >= 400:
-        code = fault.code or HTTP_CODES.get(fault.status, "INTERNAL")
+        code = fault.code or HTTP_CODES.get(fault.status) or (
+            "BAD_REQUEST" if fault.status < 500 else "INTERNAL")
         g.tpc_reason = "injected fault"
         body = error_body(code, fault.message or f"injected fault: {code.lower()}")
         return _json(body, fault.status)
@@ -128,8 +129,9 @@ def _finish_request(response: Response) -> Response:
         "callerId": (caller.key_start if caller.kind == "apiKey" else caller.id) if caller else None,
         "at": iso(rt.clock.now()),
     }
+    # Why a request failed (never a credential: reasons come from the error, not the input).
     reason = g.get("tpc_reason")
-    if reason and response.status_code in (401, 403, 404, 429):
+    if reason and response.status_code >= 400:
         entry["reason"] = reason
     rt.journal.append(entry)
     return response

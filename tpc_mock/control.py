@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import uuid
+from collections import OrderedDict
+from collections.abc import Iterable
 from typing import Any
 
-from flask import Blueprint, request
+from flask import Blueprint, current_app, request
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .auth.sessions import cookie_name, session_cookie_value
 from .clock import iso, parse_iso
-from .envelope import ValidationError, ok
-from .runtime import Runtime
-from .web import runtime
+from .envelope import ERROR_CODES, NotFound, ValidationError, ok
+from .runtime import Fault, Runtime
+from .web import query_args, runtime, validate
+
+# Snapshots live beside the runtime (in app.extensions), so a reset never deletes them.
+SNAPSHOTS_KEY = "tpc_mock.snapshots"
+MAX_SNAPSHOTS = 50
+# status -> the first TPC code documented for it (422 -> UNPROCESSABLE_ENTITY, ...).
+DEFAULT_CODES = {status: code for code, status in reversed(ERROR_CODES.items())}
 
 bp = Blueprint("control", __name__, url_prefix="/__mock")
 
@@ -90,3 +100,149 @@ def clock() -> Any:
     if request.method == "GET":
         return ok({"now": iso(rt.clock.now())})
     return ok({"now": move_clock(rt, _body())})
+
+
+# -- journal --------------------------------------------------------------
+class JournalQuery(BaseModel):
+    """Filters of GET /__mock/requests; `path` may end with `*` for a prefix."""
+
+    model_config = ConfigDict(extra="forbid")
+    method: str | None = Field(None, pattern=r"^[A-Za-z]{1,16}$")
+    path: str | None = Field(None, min_length=1, max_length=2048)
+    status: int | None = Field(None, ge=100, le=599)
+    limit: int | None = Field(None, ge=1)
+
+
+def path_matches(pattern: str, path: str) -> bool:
+    """Exact match, or a prefix match when `pattern` ends with `*`."""
+    return path.startswith(pattern[:-1]) if pattern.endswith("*") else path == pattern
+
+
+def select_requests(entries: Iterable[dict[str, Any]], query: JournalQuery) -> list[dict[str, Any]]:
+    """Journal entries matching the filters, newest last, at most the last `limit`."""
+    found = [
+        dict(e) for e in entries
+        if (query.method is None or e["method"] == query.method.upper())
+        and (query.path is None or path_matches(query.path, e["path"]))
+        and (query.status is None or e["status"] == query.status)
+    ]
+    return found[-query.limit:] if query.limit else found
+
+
+@bp.get("/requests")
+def list_requests() -> Any:
+    query = query_args(JournalQuery)
+    return ok(select_requests(runtime().journal.copy(), query))
+
+
+@bp.delete("/requests")
+def clear_requests() -> Any:
+    rt = runtime()
+    cleared = len(rt.journal)
+    rt.journal.clear()
+    return ok({"cleared": cleared})
+
+
+# -- faults ---------------------------------------------------------------
+class FaultIn(BaseModel):
+    """POST /__mock/faults: fail (status) and/or stall (delayMs) the next matching requests."""
+
+    model_config = ConfigDict(extra="forbid")
+    method: str | None = Field(None, pattern=r"^[A-Za-z]{1,16}$")
+    path: str = Field(pattern=r"^/", max_length=2048)
+    status: int | None = None
+    code: str | None = Field(None, pattern=r"^[A-Z][A-Z0-9_]{0,63}$")
+    message: str | None = Field(None, min_length=1, max_length=500)
+    times: int | None = Field(None, ge=1, le=1_000_000)
+    delayMs: int = Field(0, ge=0, le=30_000)
+
+    @model_validator(mode="after")
+    def _does_something(self) -> FaultIn:
+        if self.status and not 400 <= self.status <= 599:
+            raise ValueError("status must be 400..599 (or 0/omitted for a stall only)")
+        if not self.status and not self.delayMs:
+            raise ValueError("send a status (400..599), a delayMs, or both")
+        if not self.status and (self.code or self.message):
+            raise ValueError("code and message need a status")
+        return self
+
+
+def default_code(status: int) -> str:
+    """The TPC code a bare status stands for (418 -> BAD_REQUEST, 599 -> INTERNAL)."""
+    return DEFAULT_CODES.get(status) or ("BAD_REQUEST" if status < 500 else "INTERNAL")
+
+
+def add_fault(rt: Runtime, spec: FaultIn) -> Fault:
+    """Register a fault; its code defaults from its status."""
+    status = spec.status or 0
+    code = spec.code or (default_code(status) if status else None)
+    fault = Fault(path=spec.path, status=status, method=spec.method.upper() if spec.method else None,
+                  code=code, message=spec.message, times=spec.times, delay_ms=spec.delayMs,
+                  id="fault_" + uuid.uuid4().hex[:12])
+    with rt.fault_lock:
+        rt.faults.append(fault)
+    return fault
+
+
+@bp.post("/faults")
+def create_fault() -> Any:
+    rt = runtime()
+    return ok(add_fault(rt, validate(FaultIn, _body())).to_dict()), 201
+
+
+@bp.get("/faults")
+def list_faults() -> Any:
+    rt = runtime()
+    with rt.fault_lock:
+        return ok([f.to_dict() for f in rt.faults])
+
+
+@bp.delete("/faults")
+def clear_faults() -> Any:
+    rt = runtime()
+    with rt.fault_lock:
+        cleared = len(rt.faults)
+        rt.faults.clear()
+    return ok({"cleared": cleared})
+
+
+@bp.delete("/faults/<fault_id>")
+def delete_fault(fault_id: str) -> Any:
+    rt = runtime()
+    with rt.fault_lock:
+        fault = next((f for f in rt.faults if f.id == fault_id), None)
+        if fault is None:
+            raise NotFound("fault not found")
+        rt.faults.remove(fault)
+    return ok(fault.to_dict())
+
+
+# -- snapshots ------------------------------------------------------------
+class RestoreIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(min_length=1, max_length=64)
+
+
+def _snapshots() -> OrderedDict[str, bytes]:
+    shelf: OrderedDict[str, bytes] = current_app.extensions.setdefault(SNAPSHOTS_KEY, OrderedDict())
+    return shelf
+
+
+@bp.post("/snapshot")
+def take_snapshot() -> Any:
+    shelf = _snapshots()
+    snapshot_id = "snap_" + uuid.uuid4().hex[:12]
+    shelf[snapshot_id] = runtime().store.snapshot()
+    while len(shelf) > MAX_SNAPSHOTS:  # the oldest go first
+        shelf.popitem(last=False)
+    return ok({"id": snapshot_id}), 201
+
+
+@bp.post("/restore")
+def restore_snapshot() -> Any:
+    wanted = validate(RestoreIn, _body())
+    blob = _snapshots().get(wanted.id)
+    if blob is None:
+        raise NotFound("snapshot not found")
+    runtime().store.restore(blob)
+    return ok({"id": wanted.id, "restored": True})

@@ -29,11 +29,18 @@ class Fault:
     id: str = ""
 
     def matches(self, method: str, path: str) -> bool:
+        """True when the request's method and path fall under this fault."""
         if self.method and self.method.upper() != method.upper():
             return False
         if self.path.endswith("*"):
             return path.startswith(self.path[:-1])
         return path == self.path
+
+    def to_dict(self) -> dict[str, Any]:
+        """The control API's JSON shape (`times` is what is left; None: until cleared)."""
+        return {"id": self.id, "method": self.method, "path": self.path, "status": self.status,
+                "code": self.code, "message": self.message, "times": self.times,
+                "delayMs": self.delay_ms}
 
 
 @dataclass
