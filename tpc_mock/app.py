@@ -39,6 +39,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
         config = load_config(config)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body
+    app.url_map.merge_slashes = False  # no 308 redirects under /api for `//`
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     rt = Runtime.from_config(config)
