@@ -132,3 +132,7 @@ def _register_client_commands() -> None:
 
 
 _register_client_commands()
+
+
+if __name__ == "__main__":
+    main()
