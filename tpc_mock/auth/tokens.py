@@ -1,7 +1,177 @@
-"""/api/auth/list-sessions and /api/auth/revoke-session: a user's sessions and bearer tokens."""
+"""/api/auth/list-sessions and /api/auth/revoke-session: a user's sessions and bearer tokens.
+
+Also the request glue the device routes share: a body read as JSON or form, and
+the signed-in caller (session cookie with a trusted Origin, or a bearer token).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import json
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, g, jsonify, request
+
+from ..clock import parse_iso
+from ..envelope import ApiError
+from ..runtime import Runtime
+from ..web import runtime, trusted_origins
+from .resolve import Caller, resolve_caller
+from .secrets import digest
+from .sessions import COOKIE_NAME, SECURE_COOKIE_NAME
 
 bp = Blueprint("tokens", __name__)
+
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# What list-sessions shows of a session row: never the token or its hash.
+PUBLIC_SESSION_FIELDS = (
+    "id", "userId", "createdAt", "updatedAt", "expiresAt", "ipAddress", "userAgent",
+    "activeOrganizationId", "clientId", "scopes",
+)
+
+
+class AuthError(ApiError):
+    """A better-auth error `{"code", "message"}` whose code is not one of TPC's."""
+
+    def __init__(self, code: str, message: str, status: int, *, reason: str | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        self.code = code
+        super().__init__(message, status=status, reason=reason, headers=headers)
+
+
+def unauthorized() -> ApiError:
+    """better-auth's answer when a route needs a signed-in user and there is none."""
+    return AuthError("UNAUTHORIZED", "Unauthorized", 401)
+
+
+def session_not_found() -> ApiError:
+    return AuthError("SESSION_NOT_FOUND", "Session not found", 400)
+
+
+def request_params(bad_request: Callable[[str], ApiError]) -> dict[str, Any]:
+    """The body as a flat mapping: JSON object or application/x-www-form-urlencoded."""
+    raw = request.get_data(cache=True)
+    if request.is_json:
+        try:
+            data = json.loads(raw.decode("utf-8")) if raw else {}
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            raise bad_request("Malformed JSON body") from exc
+        if not isinstance(data, dict):
+            raise bad_request("The body must be a JSON object")
+        return data
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return request.form.to_dict()
+    if not raw:
+        return {}
+    raise bad_request("Send application/json or application/x-www-form-urlencoded")
+
+
+def text_param(params: dict[str, Any], name: str, bad_request: Callable[[str], ApiError],
+               *, required: bool = True) -> str | None:
+    """One string parameter: missing (when required) or not a string is a bad request."""
+    value = params.get(name)
+    if value is None or value == "":
+        if required:
+            raise bad_request(f"{name} is required")
+        return None
+    if not isinstance(value, str) or len(value) > 512:
+        raise bad_request(f"{name} must be a string")
+    return value
+
+
+def check_origin(rt: Runtime, origin: str | None) -> None:
+    """better-auth's CSRF check for cookie-carrying writes."""
+    if not origin or origin == "null":
+        raise AuthError("MISSING_OR_NULL_ORIGIN", "Missing or null Origin", 403)
+    if origin not in trusted_origins(rt):
+        raise AuthError("INVALID_ORIGIN", "Invalid origin", 403,
+                        reason=f"untrusted origin {origin!r}")
+
+
+def _cookie_decides() -> bool:
+    headers = request.headers
+    if "x-api-key" in headers or "authorization" in headers:
+        return False
+    return SECURE_COOKIE_NAME in request.cookies or COOKIE_NAME in request.cookies
+
+
+def _resolve(rt: Runtime) -> Caller:
+    # werkzeug's Headers is a case-insensitive mapping; typeshed does not call it Mapping.
+    return resolve_caller(rt, request.headers, request.cookies)  # type: ignore[arg-type]
+
+
+def signed_in_caller(not_signed_in: Callable[[], ApiError] = unauthorized) -> Caller:
+    """The user behind the session cookie or bearer token; API keys are no user session."""
+    rt = runtime()
+    if request.method not in SAFE_METHODS and _cookie_decides():
+        check_origin(rt, request.headers.get("Origin"))
+    try:
+        caller = _resolve(rt)
+    except ApiError as exc:
+        g.tpc_reason = exc.reason
+        raise not_signed_in() from exc
+    g.tpc_caller = caller
+    if caller.kind not in ("session", "bearer") or not caller.user_id:
+        raise not_signed_in()
+    return caller
+
+
+def optional_user(rt: Runtime) -> Caller | None:
+    """The signed-in user if any credential resolves to one, else None (never raises)."""
+    try:
+        caller = _resolve(rt)
+    except ApiError:
+        return None
+    if caller.kind not in ("session", "bearer") or not caller.user_id:
+        return None
+    return caller
+
+
+# -- model --------------------------------------------------------------------
+def live_sessions(rt: Runtime, user_id: str) -> list[dict[str, Any]]:
+    """The user's unexpired sessions and bearer tokens, oldest first, without secrets."""
+    now = rt.clock.now()
+    rows = [s for s in rt.store.find("sessions", "userId", user_id)
+            if parse_iso(s["expiresAt"]) > now]
+    rows.sort(key=lambda s: (s.get("createdAt") or "", s["id"]))
+    return [{name: row.get(name) for name in PUBLIC_SESSION_FIELDS} for row in rows]
+
+
+def revoke_session(rt: Runtime, user_id: str, *, token: str | None, session_id: str | None) -> None:
+    """Delete one of the user's sessions, named by its token (better-auth) or its id."""
+    with rt.store.lock:
+        if token is not None:
+            row = rt.store.find_one("sessions", "tokenHash", digest(token))
+            if row is None:
+                raise session_not_found()
+            if row["userId"] != user_id:
+                raise AuthError("UNAUTHORIZED", "Unauthorized", 401,
+                                reason="session belongs to another user")
+        else:
+            row = rt.store.get("sessions", session_id or "")
+            if row is None or row["userId"] != user_id:  # another user's id: not found
+                raise session_not_found()
+        rt.store.remove("sessions", row["id"])
+
+
+# -- views --------------------------------------------------------------------
+def _validation_error(message: str) -> ApiError:
+    return AuthError("VALIDATION_ERROR", message, 400)
+
+
+@bp.get("/api/auth/list-sessions")
+def list_sessions() -> Any:
+    caller = signed_in_caller()
+    return jsonify(live_sessions(runtime(), caller.user_id or ""))
+
+
+@bp.post("/api/auth/revoke-session")
+def revoke_session_view() -> Any:
+    caller = signed_in_caller()
+    params = request_params(_validation_error)
+    token = text_param(params, "token", _validation_error, required=False)
+    session_id = text_param(params, "id", _validation_error, required=False)
+    if token is None and session_id is None:
+        raise _validation_error("token or id is required")
+    revoke_session(runtime(), caller.user_id or "", token=token, session_id=session_id)
+    return jsonify({"status": True})
