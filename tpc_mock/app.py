@@ -42,15 +42,16 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     app.url_map.merge_slashes = False  # no 308 redirects under /api for `//`
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    rt = Runtime.from_config(config)
-    app.extensions["tpc_mock"] = rt
-
-    from .api import internal, md, openapi, site_pages
+    # Blueprint modules first: importing them declares their store indexes.
+    from .api import apps, content, insights, internal, md, openapi, routing, site_pages
     from .auth import device, routes, tokens
     from .dashboard import device_page, pages
 
-    for blueprint in (site_pages.bp, md.bp, internal.bp, openapi.bp, routes.bp, device.bp,
-                      tokens.bp, pages.bp, device_page.bp):
+    rt = Runtime.from_config(config)
+    app.extensions["tpc_mock"] = rt
+    for blueprint in (site_pages.bp, md.bp, content.bp, apps.bp, routing.bp, insights.bp,
+                      internal.bp, openapi.bp, routes.bp, device.bp, tokens.bp, pages.bp,
+                      device_page.bp):
         app.register_blueprint(blueprint)
     if config.control:
         from . import control

@@ -219,6 +219,13 @@ def generate_seed(faker_seed: int = 20260105, pages: int = 60) -> dict[str, Any]
                      "createdAt": iso(SEED_EPOCH), "updatedAt": iso(SEED_EPOCH)})
     creds["bearerTokens"].append({"userId": "user_owner", "token": bearer, "scopes": list(SCOPES)})
 
+    # Each feature seeds its own tables from its own random stream, so adding one never
+    # changes the data (or credentials) generated above.
+    from .seed_parts import apps as apps_part
+    from .seed_parts import insights as insights_part
+
+    apps_part.seed(t, faker_seed)
+    insights_part.seed(t, faker_seed)
     return {"version": 1, "fakerSeed": faker_seed, "tables": t, "credentials": creds}
 
 

@@ -38,6 +38,11 @@ INDEXES: dict[str, tuple[str, ...]] = {
 }
 
 
+def declare_index(table: str, *fields: str) -> None:
+    """Let a resource module index its own table's lookup fields (call at import time)."""
+    INDEXES[table] = tuple(dict.fromkeys(INDEXES.get(table, ()) + fields))
+
+
 class StoreCorrupt(Exception):
     """The data file exists but is not a tpc-mock database; it is left untouched."""
 

@@ -1,0 +1,7 @@
+"""/api/v1 content operations."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("content", __name__)

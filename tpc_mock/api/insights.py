@@ -1,0 +1,7 @@
+"""/api/v1 insights operations."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("insights", __name__)

@@ -1,0 +1,1 @@
+"""Seed generators of individual features, each on its own random stream."""
