@@ -72,7 +72,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
 
 
 def _is_api(path: str) -> bool:
-    return path.startswith("/api/") or path == "/api" or path.startswith("/__mock")
+    return path == "/api" or path.startswith(("/api/", "/__mock"))
 
 
 def _start_request() -> Response | None:

@@ -112,12 +112,11 @@ def generate_seed(faker_seed: int = 20260105, pages: int = 60) -> dict[str, Any]
                                        "name": "Example Product", "slug": "example",
                                        "createdAt": _stamp(rng, 350)})
     products = [example_product]
-    for org in orgs:
-        for _ in range(1 if org is not example_org else 1):
-            word = fake.unique.word()
-            products.append(add("products", {"id": _id(rng, "product"), "organizationId": org["id"],
-                                             "name": word.capitalize() + " " + fake.word().capitalize(),
-                                             "slug": word, "createdAt": _stamp(rng, 350)}))
+    for org in orgs:  # one Faker-made product per organization
+        word = fake.unique.word()
+        products.append(add("products", {"id": _id(rng, "product"), "organizationId": org["id"],
+                                         "name": word.capitalize() + " " + fake.word().capitalize(),
+                                         "slug": word, "createdAt": _stamp(rng, 350)}))
     for product in products:
         product["updatedAt"] = product["createdAt"]
 

@@ -188,7 +188,7 @@ class Store:
             if doc_id in self._storage.data.get(table, {}):
                 raise KeyError(f"{table}/{doc_id} exists")
             self._remember(table, doc_id)
-            self._db.table(table).insert(Document(copy.deepcopy(dict(doc)), doc_id))
+            self._db.table(table).insert(Document(copy.deepcopy(dict(doc)), doc_id))  # type: ignore[arg-type]
             self._index_doc(table, doc_id, add=True)
             return copy.deepcopy(dict(doc))
 
@@ -199,7 +199,7 @@ class Store:
                 raise KeyError(f"{table}/{doc_id} missing")
             self._remember(table, doc_id)
             self._index_doc(table, doc_id, add=False)
-            self._db.table(table).update(copy.deepcopy(dict(fields)), doc_ids=[doc_id])
+            self._db.table(table).update(copy.deepcopy(dict(fields)), doc_ids=[doc_id])  # type: ignore[list-item]
             self._index_doc(table, doc_id, add=True)
             return copy.deepcopy(self._storage.data[table][doc_id])
 
@@ -210,7 +210,7 @@ class Store:
                 return
             self._remember(table, doc_id)
             self._index_doc(table, doc_id, add=False)
-            self._db.table(table).remove(doc_ids=[doc_id])
+            self._db.table(table).remove(doc_ids=[doc_id])  # type: ignore[list-item]
 
     def touch(self, table: str, doc_id: str, fields: Mapping[str, Any]) -> None:
         """Change non-indexed bookkeeping fields (like `lastRequest`) in memory only.

@@ -11,7 +11,14 @@ import pydantic
 from flask import Response, current_app, g, jsonify, request
 
 from .auth.resolve import Caller, require, resolve_caller
-from .envelope import ApiError, BadRequest, Conflict, Forbidden, UnsupportedMediaType, ValidationError
+from .envelope import (
+    ApiError,
+    BadRequest,
+    Conflict,
+    Forbidden,
+    UnsupportedMediaType,
+    ValidationError,
+)
 from .runtime import Runtime
 
 M = TypeVar("M", bound=pydantic.BaseModel)

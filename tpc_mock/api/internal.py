@@ -19,7 +19,7 @@ bp = Blueprint("internal", __name__)
 
 
 class ListProductsQuery(Model):
-    organizationId: str = Field(None, min_length=1)  # type: ignore[assignment]
+    organizationId: str | None = Field(None, min_length=1)
 
 
 def _memberships(rt: Runtime, user_id: str) -> list[dict[str, Any]]:

@@ -8,6 +8,10 @@ from pydantic import BaseModel, ConfigDict
 
 T = TypeVar("T")
 
+# Default of a body field that may be left out but, when sent, must not be null
+# (`title: str = OMITTED`); `model_fields_set` tells what was sent.
+OMITTED: Any = None
+
 
 class Model(BaseModel):
     """Unknown fields are ignored, as TPC's validators strip them."""

@@ -14,7 +14,7 @@ from ..clock import iso
 from ..envelope import ValidationError, ok
 from ..runtime import Runtime
 from ..web import current_caller, idempotent, json_body, query_args, runtime, validate
-from .models import Model
+from .models import OMITTED, Model
 from .registry import operation
 from .scope import domain_refs, product_domains, reachable_product, scope_of, source_url
 
@@ -45,11 +45,11 @@ class NewPage(Model):
     slug: str = Field(description="Page slug or file path, for example 'blog/my-post'")
     title: str
     content: str
-    description: str = Field(None)  # type: ignore[assignment]
-    metaTitle: str = Field(None)  # type: ignore[assignment]
-    metaDescription: str = Field(None)  # type: ignore[assignment]
-    domainIds: list[str] = Field(None)  # type: ignore[assignment]
-    canonicalDomainId: str = Field(None)  # type: ignore[assignment]
+    description: str = OMITTED
+    metaTitle: str = OMITTED
+    metaDescription: str = OMITTED
+    domainIds: list[str] = OMITTED
+    canonicalDomainId: str = OMITTED
 
 
 class CreateSitePagesBody(Model):
@@ -59,19 +59,19 @@ class CreateSitePagesBody(Model):
 
 class PageChange(Model):
     id: str
-    title: str = Field(None)  # type: ignore[assignment]
-    content: str = Field(None)  # type: ignore[assignment]
-    description: str = Field(None)  # type: ignore[assignment]
-    metaTitle: str = Field(None)  # type: ignore[assignment]
-    metaDescription: str = Field(None)  # type: ignore[assignment]
-    filePath: str = Field(None)  # type: ignore[assignment]
-    status: Literal["draft", "published"] = Field(None)  # type: ignore[assignment]
-    isManual: bool = Field(None)  # type: ignore[assignment]
-    noIndex: bool = Field(None)  # type: ignore[assignment]
+    title: str = OMITTED
+    content: str = OMITTED
+    description: str = OMITTED
+    metaTitle: str = OMITTED
+    metaDescription: str = OMITTED
+    filePath: str = OMITTED
+    status: Literal["draft", "published"] = OMITTED
+    isManual: bool = OMITTED
+    noIndex: bool = OMITTED
     redirectToUrl: str | None = None
-    attachDomainIds: list[str] = Field(None)  # type: ignore[assignment]
-    detachDomainIds: list[str] = Field(None)  # type: ignore[assignment]
-    canonicalDomainId: str = Field(None)  # type: ignore[assignment]
+    attachDomainIds: list[str] = OMITTED
+    detachDomainIds: list[str] = OMITTED
+    canonicalDomainId: str = OMITTED
 
 
 class UpdateSitePagesBody(Model):
@@ -132,9 +132,8 @@ def list_pages(rt: Runtime, caller: Caller, args: ListSitePagesQuery) -> dict[st
             return False
         if args.domainId and args.domainId not in (page.get("domainIds") or []):
             return False
-        if args.domain and domain_names.get(args.domain.lower()) not in (page.get("domainIds") or []):
-            return False
-        return True
+        return not (args.domain and
+                    domain_names.get(args.domain.lower()) not in (page.get("domainIds") or []))
 
     pages = [p for p in rt.store.find("pages", "productId", product["id"]) if keep(p)]
     desc = args.orderByDirection == "desc"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import datetime, timezone
 
 from ..clock import iso
@@ -103,9 +104,8 @@ def _cookie_caller(rt: Runtime, value: str) -> Caller:
     )
 
 
-def resolve_caller(
-    rt: Runtime, headers: Mapping[str, str], cookies: Mapping[str, str]
-) -> Caller:
+def resolve_caller(rt: Runtime, headers: Mapping[str, str] | Any,
+                   cookies: Mapping[str, str] | Any) -> Caller:
     """Resolve the first present credential; an invalid one never falls through."""
     api_key = headers.get("x-api-key")
     if api_key is not None:
@@ -136,7 +136,7 @@ def require(caller: Caller, scopes: Iterable[str] = ()) -> Caller:
 def reject_api_keys(caller: Caller, code: str = "public_api_only") -> None:
     """Internal routes (and routes whose security excludes keys) refuse API keys."""
     if caller.kind == "apiKey":
-        details = {} if code == "public_api_only" else None
+        details: dict[str, str] | None = {} if code == "public_api_only" else None
         raise Forbidden(code, details)
 
 
@@ -146,4 +146,4 @@ def require_reach(caller: Caller, organization_id: str, what: str) -> None:
         raise not_found(what)
 
 
-__all__ = ["ApiError", "Caller", "require", "reject_api_keys", "require_reach", "resolve_caller"]
+__all__ = ["ApiError", "Caller", "reject_api_keys", "require", "require_reach", "resolve_caller"]
