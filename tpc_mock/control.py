@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .auth.sessions import cookie_name, session_cookie_value
 from .clock import iso, parse_iso
-from .envelope import ERROR_CODES, NotFound, ValidationError, ok
+from .envelope import ERROR_CODES, ApiError, NotFound, ValidationError, ok
 from .runtime import Fault, Runtime
 from .web import query_args, runtime, validate
 
@@ -72,7 +72,7 @@ def move_clock(rt: Runtime, body: Any) -> str | None:
     raise _clock_error("", "send one of advance, set or reset")
 
 
-def _clock_error(path: str, message: str) -> ValidationError:
+def _clock_error(path: str, message: str) -> ApiError:
     return ValidationError("validation failed", {"issues": [{"path": path, "message": message}]})
 
 
