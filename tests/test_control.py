@@ -131,7 +131,10 @@ def test_journal_filters(client: FlaskClient, full_key: str) -> None:
     client.post("/api/v1/site/pages", json={})
     client.get("/api/v1/me")
     client.get("/api/v1/site/pages")
-    paths = lambda q: [(e["method"], e["status"]) for e in data(client.get("/__mock/requests" + q))]  # noqa: E731
+
+    def paths(query: str) -> list[tuple[str, int]]:
+        return [(e["method"], e["status"]) for e in data(client.get("/__mock/requests" + query))]
+
     assert paths("?method=post") == [("POST", 401)]
     assert paths("?path=/api/v1/site/*") == [("GET", 200), ("POST", 401), ("GET", 401)]
     assert paths("?path=/api/v1/me&status=401") == [("GET", 401)]
