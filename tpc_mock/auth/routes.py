@@ -1,7 +1,250 @@
-"""/api/auth: better-auth's sign-in, sign-out, get-session and API-key routes."""
+"""/api/auth: better-auth's sign-in, sign-out, get-session and API-key routes.
+
+Bodies are JSON or form-encoded and checked the way better-call checks them with zod
+(400 VALIDATION_ERROR, `[body.field] Invalid input: expected string, received undefined`).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import json
+from dataclasses import dataclass
+from typing import Any
 
-bp = Blueprint("auth_routes", __name__)
+from flask import Blueprint, Response, g, jsonify, request
+
+from ..envelope import ApiError
+from ..web import runtime, trusted_origins
+from . import key_admin
+from .api_keys import looks_like_api_key
+from .resolve import Caller, resolve_caller
+from .scopes import check_scopes
+from .sessions import (
+    FAILED_TO_GET_SESSION,
+    UNSUPPORTED_MEDIA_TYPE,
+    BetterAuthError,
+    auth_error,
+    check_origin,
+    cookie_token,
+    end_session,
+    expired_cookie_header,
+    find_live_session,
+    refresh_session,
+    seconds_left,
+    session_payload,
+    set_cookie_header,
+    sign_in_email,
+    user_payload,
+)
+
+bp = Blueprint("auth_routes", __name__, url_prefix="/api/auth")
+
+UNDEFINED: Any = object()  # a body or field that was not sent at all (zod's `undefined`)
+UNAUTHORIZED_SESSION = (401, "UNAUTHORIZED_SESSION", "Unauthorized or invalid session")
+KEY_MANAGER_SCOPE = "products:write"  # what a bearer token needs to manage keys
+
+
+@dataclass(frozen=True)
+class Field:
+    """One expected body field: kind is string | boolean | int | strings (a string array)."""
+
+    name: str
+    kind: str
+    required: bool = True
+    nullable: bool = False
+    min: int | None = None
+
+
+SIGN_IN = (Field("email", "string"), Field("password", "string"))
+CREATE_KEY = (Field("name", "string", required=False), Field("organizationId", "string", False),
+              Field("scopes", "strings", min=1),
+              Field("expiresIn", "int", required=False, nullable=True, min=1))
+UPDATE_KEY = (Field("keyId", "string"), Field("name", "string", required=False),
+              Field("enabled", "boolean", required=False),
+              Field("scopes", "strings", required=False, min=1))
+DELETE_KEY = (Field("keyId", "string"),)
+GET_KEY = (Field("id", "string"),)
+EXPECTED = {"string": "string", "boolean": "boolean", "int": "number", "strings": "array"}
+
+
+def _js_type(value: Any) -> str:
+    if value is UNDEFINED:
+        return "undefined"
+    if value is None:
+        return "null"
+    for kind, name in ((bool, "boolean"), ((int, float), "number"), (str, "string"),
+                       (list, "array"), (dict, "object")):
+        if isinstance(value, kind):  # type: ignore[arg-type]
+            return name
+    return "unknown"
+
+
+def _field_issues(field: Field, value: Any, where: str) -> list[str]:
+    path = f"[{where}.{field.name}]"
+    if (value is UNDEFINED and not field.required) or (value is None and field.nullable):
+        return []
+    received = _js_type(value)
+    if received != EXPECTED[field.kind]:
+        return [f"{path} Invalid input: expected {EXPECTED[field.kind]}, received {received}"]
+    if field.kind == "int" and not float(value).is_integer():
+        return [f"{path} Invalid input: expected int, received number"]
+    if field.kind == "int" and field.min is not None and value < field.min:
+        return [f"{path} Too small: expected number to be >={field.min}"]
+    if field.kind != "strings":
+        return []
+    issues = [f"[{where}.{field.name}.{i}] Invalid input: expected string, received {_js_type(v)}"
+              for i, v in enumerate(value) if not isinstance(v, str)]
+    if field.min is not None and len(value) < field.min:
+        issues.append(f"{path} Too small: expected array to have >={field.min} items")
+    return issues
+
+
+def check_body(body: Any, fields: tuple[Field, ...], where: str = "body") -> dict[str, Any]:
+    """The expected fields of `body` (None when absent); 400 VALIDATION_ERROR like zod."""
+    if not isinstance(body, dict):
+        raise BetterAuthError(400, "VALIDATION_ERROR",
+                              f"[{where}] Invalid input: expected object, received {_js_type(body)}")
+    issues = [i for f in fields for i in _field_issues(f, body.get(f.name, UNDEFINED), where)]
+    if issues:
+        raise BetterAuthError(400, "VALIDATION_ERROR", "; ".join(issues))
+    values = {f.name: body.get(f.name) for f in fields}
+    if "expiresIn" in values and values["expiresIn"] is not None:
+        values["expiresIn"] = int(values["expiresIn"])
+    return values
+
+
+def _read_body() -> Any:
+    """The request body as better-call reads it: JSON or form-encoded, else 415."""
+    if request.mimetype == "application/x-www-form-urlencoded":
+        return request.form.to_dict()
+    raw = request.get_data(cache=True)
+    if not raw:
+        return UNDEFINED
+    if request.mimetype != "application/json" and not request.mimetype.endswith("+json"):
+        raise auth_error(UNSUPPORTED_MEDIA_TYPE, f"content type {request.mimetype!r}")
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return UNDEFINED
+
+
+def _own_origin() -> str:
+    return request.host_url.rstrip("/")
+
+
+@bp.before_request
+def enforce_trusted_origin() -> None:
+    """better-auth's origin check for every state-changing route of this blueprint."""
+    trusted = trusted_origins(runtime()) | {_own_origin()}
+    check_origin(request.method, request.headers, trusted,
+                 sign_in=request.endpoint == "auth_routes.sign_in")
+
+
+def _json(body: Any, *cookies: str) -> Response:
+    response = jsonify(body)
+    for cookie in cookies:
+        response.headers.add("Set-Cookie", cookie)
+    return response
+
+
+@bp.post("/sign-in/email")
+def sign_in() -> Response:
+    rt = runtime()
+    body = check_body(_read_body(), SIGN_IN)
+    token, _record, user = sign_in_email(rt, body["email"], body["password"],
+                                         ip=request.remote_addr,
+                                         user_agent=request.headers.get("User-Agent"))
+    return _json({"redirect": False, "token": token, "user": user_payload(user)},
+                 set_cookie_header(rt, token))
+
+
+@bp.post("/sign-out")
+def sign_out() -> Response:
+    rt = runtime()
+    token = cookie_token(rt, request.cookies)
+    if token is None:
+        error = auth_error(FAILED_TO_GET_SESSION, "no signed session cookie")
+        error.headers["Set-Cookie"] = expired_cookie_header(rt)
+        raise error
+    end_session(rt, token)
+    return _json({"success": True}, expired_cookie_header(rt))
+
+
+@bp.get("/get-session")
+def get_session() -> Response:
+    rt = runtime()
+    token = cookie_token(rt, request.cookies)
+    if token is None:  # no cookie, or a tampered one
+        return _json(None)
+    record = find_live_session(rt, token)
+    user = rt.store.get("users", record["userId"]) if record else None
+    if record is None or user is None:  # expired or signed out: clean up, as better-auth does
+        end_session(rt, token)
+        return _json(None, expired_cookie_header(rt))
+    record, refreshed = refresh_session(rt, record)
+    body = {"session": session_payload(record, token), "user": user_payload(user)}
+    if refreshed:
+        return _json(body, set_cookie_header(rt, token, seconds_left(rt, record)))
+    return _json(body)
+
+
+def _sends_api_key() -> bool:
+    authorization = (request.headers.get("Authorization") or "").strip()
+    scheme, _, rest = authorization.partition(" ")
+    return (request.headers.get("x-api-key") is not None or looks_like_api_key(authorization)
+            or (scheme.lower() == "bearer" and looks_like_api_key(rest.strip())))
+
+
+def key_manager() -> Caller:
+    """The caller of a key-management route: a session, or a bearer with products:write."""
+    if _sends_api_key():
+        raise auth_error(UNAUTHORIZED_SESSION, "API keys cannot manage API keys")
+    try:
+        caller = resolve_caller(runtime(), request.headers, request.cookies)
+    except ApiError as exc:
+        if exc.status != 401:
+            raise
+        raise auth_error(UNAUTHORIZED_SESSION, exc.reason) from exc
+    g.tpc_caller = caller
+    if caller.kind == "bearer":
+        check_scopes(caller.scopes, [KEY_MANAGER_SCOPE])
+    return caller
+
+
+@bp.post("/api-key/create")
+def create_api_key() -> Response:
+    body = check_body(_read_body(), CREATE_KEY)
+    caller = key_manager()
+    return _json(key_admin.create_api_key(
+        runtime(), caller.user_id or "", name=body["name"],
+        organization_id=body["organizationId"], scopes=body["scopes"],
+        expires_in=body["expiresIn"]))
+
+
+@bp.get("/api-key/list")
+def list_api_keys() -> Response:
+    caller = key_manager()
+    organization_id = request.args.get("organizationId")
+    return _json(key_admin.list_api_keys(runtime(), caller.user_id or "", organization_id))
+
+
+@bp.get("/api-key/get")
+def get_api_key() -> Response:
+    query = check_body(request.args.to_dict(), GET_KEY, where="query")
+    caller = key_manager()
+    return _json(key_admin.get_api_key(runtime(), caller.user_id or "", query["id"]))
+
+
+@bp.post("/api-key/update")
+def update_api_key() -> Response:
+    body = check_body(_read_body(), UPDATE_KEY)
+    caller = key_manager()
+    return _json(key_admin.update_api_key(
+        runtime(), caller.user_id or "", body["keyId"], name=body["name"],
+        enabled=body["enabled"], scopes=body["scopes"]))
+
+
+@bp.post("/api-key/delete")
+def delete_api_key() -> Response:
+    body = check_body(_read_body(), DELETE_KEY)
+    caller = key_manager()
+    return _json(key_admin.delete_api_key(runtime(), caller.user_id or "", body["keyId"]))

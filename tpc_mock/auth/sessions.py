@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from ..clock import iso, parse_iso
+from ..envelope import ApiError
 from ..runtime import Runtime
-from .secrets import digest, new_token, sign_cookie_value, unsign_cookie_value
+from .secrets import (
+    digest,
+    hash_password,
+    new_token,
+    sign_cookie_value,
+    unsign_cookie_value,
+    verify_password,
+)
 
 COOKIE_NAME = "better-auth.session_token"
 SECURE_COOKIE_NAME = "__Secure-better-auth.session_token"
@@ -69,3 +80,163 @@ def refresh_if_due(rt: Runtime, record: dict[str, Any]) -> dict[str, Any]:
         "expiresAt": iso(now + timedelta(seconds=SESSION_SECONDS)),
         "updatedAt": iso(now),
     })
+
+
+# -- better-auth wire behaviour shared by the /api/auth routes and the dashboard ------------
+
+class BetterAuthError(ApiError):
+    """An /api/auth error carrying better-auth's own code: `{"code", "message"}`."""
+
+    def __init__(self, status: int, code: str, message: str, *, reason: str | None = None) -> None:
+        super().__init__(message, status=status, reason=reason or message)
+        self.code = code
+
+
+# better-auth's BASE_ERROR_CODES used here: (status, code, message).
+INVALID_EMAIL_OR_PASSWORD = (401, "INVALID_EMAIL_OR_PASSWORD", "Invalid email or password")
+INVALID_EMAIL = (400, "INVALID_EMAIL", "Invalid email")
+FAILED_TO_GET_SESSION = (400, "FAILED_TO_GET_SESSION", "Failed to get session")
+INVALID_ORIGIN = (403, "INVALID_ORIGIN", "Invalid origin")
+MISSING_OR_NULL_ORIGIN = (403, "MISSING_OR_NULL_ORIGIN", "Missing or null Origin")
+CROSS_SITE_NAVIGATION_LOGIN_BLOCKED = (
+    403, "CROSS_SITE_NAVIGATION_LOGIN_BLOCKED",
+    "Cross-site navigation login blocked. This request appears to be a CSRF attack.",
+)
+UNSUPPORTED_MEDIA_TYPE = (415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported media type")
+
+# zod's default email pattern (what better-auth checks sign-in emails with).
+EMAIL_PATTERN = re.compile(
+    r"^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$"
+)
+
+
+def auth_error(spec: tuple[int, str, str], reason: str | None = None) -> BetterAuthError:
+    """Build a BetterAuthError from one of the (status, code, message) constants."""
+    status, code, message = spec
+    return BetterAuthError(status, code, message, reason=reason)
+
+
+def user_payload(user: Mapping[str, Any]) -> dict[str, Any]:
+    """A user as better-auth returns it (never the password hash)."""
+    return {name: user.get(name) for name in (
+        "id", "email", "name", "image", "emailVerified", "createdAt", "updatedAt")}
+
+
+def session_payload(record: Mapping[str, Any], token: str) -> dict[str, Any]:
+    """A session as better-auth's get-session returns it."""
+    return {
+        "id": record["id"], "token": token, "userId": record["userId"],
+        "expiresAt": record["expiresAt"], "createdAt": record.get("createdAt"),
+        "updatedAt": record.get("updatedAt"), "ipAddress": record.get("ipAddress"),
+        "userAgent": record.get("userAgent"),
+        "activeOrganizationId": record.get("activeOrganizationId"),
+    }
+
+
+def sign_in_email(
+    rt: Runtime, email: str, password: str, *, ip: str | None, user_agent: str | None
+) -> tuple[str, dict[str, Any], dict[str, Any]]:
+    """Check an email and password and open a session: (token, session record, user)."""
+    if not EMAIL_PATTERN.match(email):
+        raise auth_error(INVALID_EMAIL)
+    user = rt.store.find_one("users", "email", email.lower())
+    if user is None or not user.get("passwordHash"):
+        hash_password(password)  # spend the same time as a real check, as better-auth does
+        raise auth_error(INVALID_EMAIL_OR_PASSWORD, "unknown email")
+    if not verify_password(user["passwordHash"], password):
+        raise auth_error(INVALID_EMAIL_OR_PASSWORD, "wrong password")
+    token, record = create_session(rt, user["id"], ip=ip, user_agent=user_agent)
+    return token, record, user
+
+
+def cookie_token(rt: Runtime, cookies: Mapping[str, str]) -> str | None:
+    """The session token of a correctly signed session cookie (either name), or None."""
+    for name in (SECURE_COOKIE_NAME, COOKIE_NAME):
+        if name in cookies:
+            return token_from_cookie(rt, cookies[name])
+    return None
+
+
+def session_from_cookies(
+    rt: Runtime, cookies: Mapping[str, str]
+) -> tuple[str, dict[str, Any]] | None:
+    """(token, live session record) for the request's session cookie, or None."""
+    token = cookie_token(rt, cookies)
+    if token is None:
+        return None
+    record = find_live_session(rt, token)
+    return (token, record) if record is not None else None
+
+
+def end_session(rt: Runtime, token: str) -> None:
+    """Remove the session row of `token` (sign-out, or an expired session)."""
+    record = rt.store.find_one("sessions", "tokenHash", digest(token))
+    if record is not None:
+        rt.store.remove("sessions", record["id"])
+
+
+def refresh_session(rt: Runtime, record: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """`refresh_if_due`, also telling whether the session was extended."""
+    refreshed = refresh_if_due(rt, record)
+    return refreshed, refreshed["expiresAt"] != record["expiresAt"]
+
+
+def seconds_left(rt: Runtime, record: Mapping[str, Any]) -> int:
+    """Whole seconds until the session expires (the cookie's Max-Age)."""
+    return max(0, int((parse_iso(record["expiresAt"]) - rt.clock.now()).total_seconds()))
+
+
+def set_cookie_header(rt: Runtime, token: str, max_age: int = SESSION_SECONDS) -> str:
+    """The Set-Cookie value better-auth sends for a session (attribute order included)."""
+    return _cookie(rt, session_cookie_value(rt, token), max_age)
+
+
+def expired_cookie_header(rt: Runtime) -> str:
+    """The Set-Cookie value that deletes the session cookie."""
+    return _cookie(rt, "", 0)
+
+
+def _cookie(rt: Runtime, value: str, max_age: int) -> str:
+    secure = "; Secure" if rt.config.secure_cookies else ""
+    return f"{cookie_name(rt)}={value}; Max-Age={max_age}; Path=/; HttpOnly{secure}; SameSite=Lax"
+
+
+class HeaderLookup(Protocol):
+    """Anything with a `get` like request headers (a dict, or Werkzeug's Headers)."""
+
+    def get(self, key: str) -> str | None: ...
+
+
+def request_origin(headers: HeaderLookup) -> str:
+    """`Origin`, else the origin of `Referer` (what better-auth compares), else ''."""
+    origin = headers.get("Origin") or ""
+    if origin:
+        return origin
+    referer = urlsplit(headers.get("Referer") or "")
+    return f"{referer.scheme}://{referer.netloc}" if referer.scheme and referer.netloc else ""
+
+
+def check_origin(
+    method: str, headers: HeaderLookup, trusted: set[str], *, sign_in: bool = False
+) -> None:
+    """better-auth's CSRF check for a state-changing /api/auth request.
+
+    With any cookie the Origin must be trusted. Sign-in without cookies is checked
+    only when the browser sent Fetch Metadata (Sec-Fetch-*), as better-auth's
+    formCsrfMiddleware does; plain HTTP clients without cookies pass.
+    """
+    if method in ("GET", "HEAD", "OPTIONS"):
+        return
+    if not headers.get("Cookie"):
+        if not sign_in:
+            return
+        site, mode = headers.get("Sec-Fetch-Site"), headers.get("Sec-Fetch-Mode")
+        if not (site or mode or headers.get("Sec-Fetch-Dest")):
+            return
+        if site == "cross-site" and mode == "navigate":
+            raise auth_error(CROSS_SITE_NAVIGATION_LOGIN_BLOCKED)
+    origin = request_origin(headers)
+    if not origin or origin == "null":
+        raise auth_error(MISSING_OR_NULL_ORIGIN)
+    if origin.rstrip("/") not in trusted:
+        raise auth_error(INVALID_ORIGIN, f"untrusted origin {origin!r}")
