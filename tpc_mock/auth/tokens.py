@@ -96,8 +96,7 @@ def _cookie_decides() -> bool:
 
 
 def _resolve(rt: Runtime) -> Caller:
-    # werkzeug's Headers is a case-insensitive mapping; typeshed does not call it Mapping.
-    return resolve_caller(rt, request.headers, request.cookies)  # type: ignore[arg-type]
+    return resolve_caller(rt, request.headers, request.cookies)
 
 
 def signed_in_caller(not_signed_in: Callable[[], ApiError] = unauthorized) -> Caller:
