@@ -17,7 +17,7 @@ from tpc_mock.pytest_plugin import TpcMock
 pytest_plugins = ["pytester"]
 
 PAGES = "/api/v1/site/pages"
-LIST = {"productId": "product_123", "pageSize": 100}
+LIST: dict[str, str | int] = {"productId": "product_123", "pageSize": 100}
 SEED = Path(__file__).resolve().parents[1] / "seed" / "default.json"
 
 
