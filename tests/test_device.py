@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -13,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.helpers import assert_auth_error
+from tpc_mock.app import create_app
 from tpc_mock.auth.scopes import SCOPES
 from tpc_mock.auth.secrets import digest
 from tpc_mock.auth.sessions import COOKIE_NAME, create_session, session_cookie_value
@@ -96,7 +96,7 @@ def test_device_code_answers_rfc_8628_and_stores_only_a_digest(client: FlaskClie
     body = response.get_json()
     assert re.fullmatch(r"[A-Za-z0-9]{40}", body["device_code"])
     assert re.fullmatch(r"[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]{8}", body["user_code"])
-    assert body["verification_uri"] == rt.config.public_url + "/device"
+    assert body["verification_uri"] == "http://localhost/device"  # the address the client used
     assert body["verification_uri_complete"] == f"{body['verification_uri']}?user_code={body['user_code']}"
     assert (body["expires_in"], body["interval"]) == (1800, 5)
     stored = row(rt, body["user_code"])
@@ -107,6 +107,14 @@ def test_device_code_answers_rfc_8628_and_stores_only_a_digest(client: FlaskClie
     assert stored["scopes"] == list(SCOPES)
     lifetime = parse_iso(stored["expiresAt"]) - rt.clock.now()
     assert 1790 < lifetime.total_seconds() <= 1800
+
+
+def test_verification_uri_follows_the_configured_base_url() -> None:
+    app = create_app({"in_memory": True, "base_url": "https://tpc.example.test/"})
+    body = start(app.test_client())
+    assert body["verification_uri"] == "https://tpc.example.test/device"
+    assert body["verification_uri_complete"] == (
+        f"https://tpc.example.test/device?user_code={body['user_code']}")
 
 
 def test_device_code_accepts_a_form_body_with_scopes(client: FlaskClient, rt: Runtime) -> None:
@@ -386,7 +394,6 @@ def test_authlib_completes_the_device_flow() -> None:
 
     with LiveServer() as server:
         rt: Runtime = server.runtime
-        rt.config = replace(rt.config, port=server.port)
         code = requests.post(f"{server.url}/api/auth/device/code",
                              data={"client_id": "authlib-cli", "scope": "content:read"},
                              timeout=10).json()
@@ -404,6 +411,7 @@ def test_authlib_completes_the_device_flow() -> None:
                                 json={"userCode": code["user_code"]},
                                 headers={"Origin": server.url}, timeout=10)
         assert approved.json() == {"success": True}
+        assert code["verification_uri"] == f"{server.url}/device"
         rt.clock.advance(5)
         granted = oauth.fetch_token(token_url, grant_type=GRANT, device_code=code["device_code"])
         assert (granted["token_type"], granted["scope"]) == ("Bearer", "content:read")

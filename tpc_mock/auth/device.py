@@ -20,8 +20,8 @@ from ..web import runtime
 from .resolve import Caller
 from .scopes import SCOPES, unknown_scopes
 from .secrets import digest, new_token
-from .sessions import create_session
-from .tokens import AuthError, optional_user, request_params, signed_in_caller, text_param
+from .sessions import BetterAuthError, create_session
+from .tokens import optional_user, request_params, signed_in_caller, text_param
 
 bp = Blueprint("device", __name__)
 
@@ -46,11 +46,11 @@ POLLING_TOO_FREQUENTLY = "Polling too frequently"
 AUTHENTICATION_REQUIRED = "Authentication required"
 
 
-class DeviceError(AuthError):
+class DeviceError(BetterAuthError):
     """An RFC 8628 error as better-auth's device plugin sends it."""
 
     def __init__(self, error: str, description: str, status: int = 400) -> None:
-        super().__init__("DEVICE_" + error.upper(), description, status,
+        super().__init__(status, "DEVICE_" + error.upper(), description,
                          reason=f"{error}: {description}")
         self.error = error
 
@@ -91,8 +91,9 @@ def parse_scope(scope: str | None) -> list[str]:
     return wanted
 
 
-def issue_device_code(rt: Runtime, client_id: str, scope: str | None) -> dict[str, Any]:
-    """Store a pending code and answer RFC 8628 section 3.2."""
+def issue_device_code(rt: Runtime, client_id: str, scope: str | None,
+                      base_url: str | None = None) -> dict[str, Any]:
+    """Store a pending code and answer RFC 8628 section 3.2 (URIs under `base_url`)."""
     scopes = parse_scope(scope)
     device_code = new_token(40)
     now = rt.clock.now()
@@ -105,7 +106,7 @@ def issue_device_code(rt: Runtime, client_id: str, scope: str | None) -> dict[st
             "expiresAt": iso(now + timedelta(seconds=CODE_SECONDS)), "lastPolledAt": None,
             "createdAt": iso(now),
         })
-    uri = f"{rt.config.public_url}/device"
+    uri = f"{(base_url or rt.config.public_url).rstrip('/')}/device"
     return {"device_code": device_code, "user_code": user_code, "verification_uri": uri,
             "verification_uri_complete": f"{uri}?user_code={user_code}",
             "expires_in": CODE_SECONDS, "interval": INTERVAL_SECONDS}
@@ -166,9 +167,11 @@ def _check_guess_budget(rt: Runtime, ip: str) -> None:
     entry = _guesses(rt).get(ip)
     if entry and now - entry[0] < GUESS_WINDOW_SECONDS and entry[1] >= GUESS_LIMIT:
         retry = max(1, math.ceil(entry[0] + GUESS_WINDOW_SECONDS - now))
-        raise AuthError("TOO_MANY_REQUESTS", "Too many requests. Please try again later.", 429,
-                        reason="too many failed user code attempts",
-                        headers={"Retry-After": str(retry), "X-Retry-After": str(retry)})
+        error = BetterAuthError(429, "TOO_MANY_REQUESTS",
+                                "Too many requests. Please try again later.",
+                                reason="too many failed user code attempts")
+        error.headers.update({"Retry-After": str(retry), "X-Retry-After": str(retry)})
+        raise error
 
 
 def _record_failed_guess(rt: Runtime, ip: str) -> None:
@@ -251,7 +254,10 @@ def device_code() -> Any:
     params = request_params(invalid_request)
     client_id = text_param(params, "client_id", invalid_request) or ""
     scope = text_param(params, "scope", invalid_request, required=False)
-    return jsonify(issue_device_code(runtime(), client_id, scope))
+    rt = runtime()
+    # Like better-auth without a configured baseURL: the address the client reached.
+    base_url = rt.config.base_url or request.host_url
+    return jsonify(issue_device_code(rt, client_id, scope, base_url))
 
 
 @bp.post("/api/auth/device/token")

@@ -18,11 +18,10 @@ from ..runtime import Runtime
 from ..web import runtime, trusted_origins
 from .resolve import Caller, resolve_caller
 from .secrets import digest
-from .sessions import COOKIE_NAME, SECURE_COOKIE_NAME
+from .sessions import BetterAuthError, check_origin
 
 bp = Blueprint("tokens", __name__)
 
-SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 # What list-sessions shows of a session row: never the token or its hash.
 PUBLIC_SESSION_FIELDS = (
     "id", "userId", "createdAt", "updatedAt", "expiresAt", "ipAddress", "userAgent",
@@ -30,22 +29,13 @@ PUBLIC_SESSION_FIELDS = (
 )
 
 
-class AuthError(ApiError):
-    """A better-auth error `{"code", "message"}` whose code is not one of TPC's."""
-
-    def __init__(self, code: str, message: str, status: int, *, reason: str | None = None,
-                 headers: dict[str, str] | None = None) -> None:
-        self.code = code
-        super().__init__(message, status=status, reason=reason, headers=headers)
-
-
-def unauthorized() -> ApiError:
+def unauthorized(reason: str | None = None) -> ApiError:
     """better-auth's answer when a route needs a signed-in user and there is none."""
-    return AuthError("UNAUTHORIZED", "Unauthorized", 401)
+    return BetterAuthError(401, "UNAUTHORIZED", "Unauthorized", reason=reason)
 
 
 def session_not_found() -> ApiError:
-    return AuthError("SESSION_NOT_FOUND", "Session not found", 400)
+    return BetterAuthError(400, "SESSION_NOT_FOUND", "Session not found")
 
 
 def request_params(bad_request: Callable[[str], ApiError]) -> dict[str, Any]:
@@ -79,20 +69,10 @@ def text_param(params: dict[str, Any], name: str, bad_request: Callable[[str], A
     return value
 
 
-def check_origin(rt: Runtime, origin: str | None) -> None:
-    """better-auth's CSRF check for cookie-carrying writes."""
-    if not origin or origin == "null":
-        raise AuthError("MISSING_OR_NULL_ORIGIN", "Missing or null Origin", 403)
-    if origin not in trusted_origins(rt):
-        raise AuthError("INVALID_ORIGIN", "Invalid origin", 403,
-                        reason=f"untrusted origin {origin!r}")
-
-
-def _cookie_decides() -> bool:
-    headers = request.headers
-    if "x-api-key" in headers or "authorization" in headers:
-        return False
-    return SECURE_COOKIE_NAME in request.cookies or COOKIE_NAME in request.cookies
+def check_trusted_origin() -> None:
+    """better-auth's CSRF check: a cookie-carrying write needs a trusted Origin."""
+    trusted = trusted_origins(runtime()) | {request.host_url.rstrip("/")}
+    check_origin(request.method, request.headers, trusted)
 
 
 def _resolve(rt: Runtime) -> Caller:
@@ -102,8 +82,7 @@ def _resolve(rt: Runtime) -> Caller:
 def signed_in_caller(not_signed_in: Callable[[], ApiError] = unauthorized) -> Caller:
     """The user behind the session cookie or bearer token; API keys are no user session."""
     rt = runtime()
-    if request.method not in SAFE_METHODS and _cookie_decides():
-        check_origin(rt, request.headers.get("Origin"))
+    check_trusted_origin()
     try:
         caller = _resolve(rt)
     except ApiError as exc:
@@ -144,8 +123,7 @@ def revoke_session(rt: Runtime, user_id: str, *, token: str | None, session_id: 
             if row is None:
                 raise session_not_found()
             if row["userId"] != user_id:
-                raise AuthError("UNAUTHORIZED", "Unauthorized", 401,
-                                reason="session belongs to another user")
+                raise unauthorized("session belongs to another user")
         else:
             row = rt.store.get("sessions", session_id or "")
             if row is None or row["userId"] != user_id:  # another user's id: not found
@@ -155,7 +133,7 @@ def revoke_session(rt: Runtime, user_id: str, *, token: str | None, session_id: 
 
 # -- views --------------------------------------------------------------------
 def _validation_error(message: str) -> ApiError:
-    return AuthError("VALIDATION_ERROR", message, 400)
+    return BetterAuthError(400, "VALIDATION_ERROR", message)
 
 
 @bp.get("/api/auth/list-sessions")

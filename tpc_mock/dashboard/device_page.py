@@ -10,7 +10,8 @@ from flask import Blueprint, make_response, render_template, request
 from ..auth.device import DeviceError, find_user_code, format_user_code, normalize_user_code
 from ..auth.resolve import Caller
 from ..auth.scopes import SCOPE_DESCRIPTIONS
-from ..auth.tokens import AuthError, optional_user
+from ..auth.sessions import BetterAuthError
+from ..auth.tokens import optional_user
 from ..runtime import Runtime
 from ..web import runtime
 
@@ -37,7 +38,7 @@ def _lookup(rt: Runtime, raw: str, ip: str, caller: Caller) -> tuple[dict[str, A
     except DeviceError as exc:
         expired = exc.error == "expired_token"
         return {"error": EXPIRED_CODE if expired else UNKNOWN_CODE}, 410 if expired else 404
-    except AuthError:
+    except BetterAuthError:
         return {"error": TOO_MANY}, 429
     if record["status"] in DONE:
         return {"notice": DONE[record["status"]]}, 200
