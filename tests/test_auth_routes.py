@@ -64,9 +64,9 @@ def test_sign_in_answers_like_better_auth(app: Flask, owner_password: str) -> No
     assert set(body["user"]) == USER_FIELDS and body["user"]["id"] == "user_owner"
     token = body["token"]
     secret = app.extensions["tpc_mock"].config.secret
+    value = sign_cookie_value(secret, token)
     assert response.headers.getlist("Set-Cookie") == [
-        f"{COOKIE_NAME}={sign_cookie_value(secret, token)}; Max-Age=604800; Path=/; HttpOnly; "
-        "SameSite=Lax"]
+        f"{COOKIE_NAME}={value}; Max-Age=604800; Path=/; HttpOnly; SameSite=Lax"]
     stored = sessions_of(app, "user_owner")
     assert len(stored) == before + 1
     assert any(s["tokenHash"] == digest(token) for s in stored)
@@ -92,8 +92,8 @@ def test_wrong_email_or_password_is_401(app: Flask, email: str, password: str) -
 
 @pytest.mark.parametrize("kwargs,status,code,message", [
     ({"json": {}}, 400, "VALIDATION_ERROR",
-     "[body.email] Invalid input: expected string, received undefined; "
-     "[body.password] Invalid input: expected string, received undefined"),
+     ("[body.email] Invalid input: expected string, received undefined; "
+      "[body.password] Invalid input: expected string, received undefined")),
     ({"json": {"email": 7, "password": "x"}}, 400, "VALIDATION_ERROR",
      "[body.email] Invalid input: expected string, received number"),
     ({"json": ["owner@example.com"]}, 400, "VALIDATION_ERROR",
