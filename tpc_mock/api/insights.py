@@ -1,7 +1,176 @@
-"""/api/v1 insights operations."""
+"""/api/v1 insights: share of voice, agent-simulation runs, conversation queries, views."""
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from flask import Blueprint
+from pydantic import Field
+
+from ..auth.resolve import Caller, reject_api_keys, require
+from ..envelope import not_found, ok
+from ..runtime import Runtime
+from ..web import current_caller, idempotent, json_body, query_args, runtime, validate
+from .insights_model import (
+    create_view,
+    list_conversation_queries,
+    list_views,
+    paged,
+    share_of_voice,
+)
+from .models import OMITTED, Model
+from .registry import SECURITY_NO_API_KEY, operation
 
 bp = Blueprint("insights", __name__)
+
+
+class SovQuery(Model):
+    productId: str | None = Field(None, min_length=1, description="Product ID to use as the primary SOV scope.")
+    brandId: str | None = Field(None, min_length=1, json_schema_extra={"deprecated": True},
+                                description="Deprecated. Use productId instead.")
+    by: Literal["prompt", "topic", "engine"] | None = None
+    promptId: str | None = Field(None, min_length=1)
+    topicId: str | None = Field(None, min_length=1)
+    engine: str | None = Field(None, min_length=1)
+    start: str | None = Field(None, description="First day (YYYY-MM-DD or ISO timestamp)")
+    end: str | None = Field(None, description="Last day (YYYY-MM-DD or ISO timestamp)")
+    page: int = Field(1, ge=1)
+    pageSize: int = Field(20, ge=1, le=100)
+    sortBy: Literal["sov", "mentions", "runs", "label"] | None = None
+    sortDirection: Literal["asc", "desc"] | None = None
+
+
+class SimulationRunsQuery(Model):
+    environmentId: str | None = None
+    taskId: str | None = None
+    experimentId: str | None = None
+    iterationId: str | None = None
+    status: str | None = None
+    search: str | None = None
+    page: int = Field(1, ge=1)
+    pageSize: int = Field(20, ge=1, le=100)
+
+
+class ConversationQueriesQuery(Model):
+    page: int | None = Field(None, ge=1)
+    pageSize: int | None = Field(None, ge=1, le=500)
+    search: str | None = None
+    limit: int | None = Field(None, ge=1, le=500)
+    brandId: str | None = None
+    viewId: str | None = None
+    promptId: str | None = None
+    promptIds: str | None = Field(None, description="Comma-separated prompt ids")
+
+
+class ViewsQuery(Model):
+    page: int | None = Field(None, ge=1)
+    pageSize: int | None = Field(None, ge=1, le=500)
+    search: str | None = None
+    brandId: str | None = None
+
+
+class CreateViewBody(Model):
+    name: str = Field(min_length=1, max_length=100)
+    description: str = Field(OMITTED, max_length=500)
+    brandId: str = Field(min_length=1)
+    conversationQueryIds: list[str] = OMITTED
+
+
+# -- agent-simulation runs ---------------------------------------------------------
+def _reachable(rt: Runtime, caller: Caller, table: str, doc_id: str, what: str) -> dict[str, Any]:
+    doc = rt.store.get(table, doc_id)
+    if doc is None or not caller.can_reach(doc["organizationId"]):
+        raise not_found(what)
+    return doc
+
+
+def _run_item(run: dict[str, Any], env: dict[str, Any], task: dict[str, Any] | None) -> dict[str, Any]:
+    task_ref = {"id": task["id"], "name": task["name"], "category": task["category"]} if task else None
+    item = dict(run)
+    item["environment"] = {"id": env.get("id"), "name": env.get("name"),
+                           "agentConfig": env.get("agentConfig"),
+                           **({"task": task_ref} if task_ref else {})}
+    if task_ref:
+        item["task"] = task_ref
+    return item
+
+
+def list_runs(rt: Runtime, caller: Caller, args: SimulationRunsQuery) -> dict[str, Any]:
+    """The caller's simulation runs, newest first, with their environment and task."""
+    if args.taskId:
+        _reachable(rt, caller, "simulationTasks", args.taskId, "task")
+    if args.environmentId:
+        env = _reachable(rt, caller, "simulationEnvironments", args.environmentId, "environment")
+        runs = rt.store.find("simulationRuns", "environmentId", env["id"])
+    elif args.taskId:
+        runs = rt.store.find("simulationRuns", "taskId", args.taskId)
+    else:
+        runs = [r for org in sorted(caller.org_ids)
+                for r in rt.store.find("simulationRuns", "organizationId", org)]
+    envs: dict[str, dict[str, Any]] = {}
+    tasks: dict[str, dict[str, Any] | None] = {}
+    needle = (args.search or "").strip().casefold()
+    items = []
+    for run in runs:
+        meta = run.get("metadata") or {}
+        if run.get("deletedAt") or (args.taskId and run["taskId"] != args.taskId) \
+                or (args.status and run["status"] != args.status) \
+                or (args.experimentId and meta.get("experimentId") != args.experimentId) \
+                or (args.iterationId and meta.get("iterationId") != args.iterationId):
+            continue
+        env = envs.setdefault(run["environmentId"],
+                              rt.store.get("simulationEnvironments", run["environmentId"]) or {})
+        task = tasks.setdefault(run["taskId"] or "", rt.store.get("simulationTasks", run["taskId"] or ""))
+        text = f"{run['id']} {env.get('name', '')} {(task or {}).get('name', '')}".casefold()
+        if not needle or needle in text:
+            items.append(_run_item(run, env, task))
+    items.sort(key=lambda r: (r["createdAt"], r["id"]), reverse=True)
+    return {"runs": paged(items, args.page, args.pageSize), "total": len(items)}
+
+
+# -- views ---------------------------------------------------------------------------
+def _session_caller(scopes: list[str]) -> Caller:
+    """Bearer or cookie callers only: an API key is refused before any scope check."""
+    caller = current_caller()
+    reject_api_keys(caller, "auth_method_not_allowed")
+    return require(caller, scopes)
+
+
+@operation(bp, "/api/v1/analytics/sov", "GET", "getAnalyticsSov",
+           "Get share of voice analytics for a product", "Visibility & Mentions",
+           scopes=("analytics:read",), query=SovQuery)
+def get_analytics_sov() -> Any:
+    caller = current_caller(["analytics:read"])
+    return ok(share_of_voice(runtime(), caller, query_args(SovQuery)))
+
+
+@operation(bp, "/api/v1/agent-simulation/runs", "GET", "getAgentSimulationRuns",
+           "List agent simulation runs", "Agent Simulation", scopes=("simulations:read",),
+           query=SimulationRunsQuery)
+def get_agent_simulation_runs() -> Any:
+    caller = current_caller(["simulations:read"])
+    return ok(list_runs(runtime(), caller, query_args(SimulationRunsQuery)))
+
+
+@operation(bp, "/api/v1/conversation-queries", "GET", "getConversationQueries",
+           "List conversation queries", "Conversation Queries", scopes=("prompts:read",),
+           security=SECURITY_NO_API_KEY, query=ConversationQueriesQuery)
+def get_conversation_queries() -> Any:
+    caller = _session_caller(["prompts:read"])
+    return ok(list_conversation_queries(runtime(), caller, query_args(ConversationQueriesQuery)))
+
+
+@operation(bp, "/api/v1/views", "GET", "getViews", "List views", "Views",
+           scopes=("analytics:read",), security=SECURITY_NO_API_KEY, query=ViewsQuery)
+def get_views() -> Any:
+    caller = _session_caller(["analytics:read"])
+    return ok(list_views(runtime(), caller, query_args(ViewsQuery)))
+
+
+@operation(bp, "/api/v1/views", "POST", "postViews", "Create a view", "Views",
+           scopes=("analytics:read",), security=SECURITY_NO_API_KEY, body=CreateViewBody)
+@idempotent
+def post_views() -> Any:
+    caller = _session_caller(["analytics:read"])
+    body = validate(CreateViewBody, json_body())
+    return ok(create_view(runtime(), caller, body)), 201

@@ -1,0 +1,307 @@
+"""Model functions of the insights operations: share of voice, simulation runs,
+conversation queries and views, all bounded by the caller's organizations."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from ..auth.resolve import Caller
+from ..auth.secrets import new_token
+from ..clock import iso
+from ..envelope import ValidationError, not_found
+from ..runtime import Runtime
+from ..store import declare_index
+
+if TYPE_CHECKING:
+    from .insights import (
+        ConversationQueriesQuery,
+        CreateViewBody,
+        SovQuery,
+        ViewsQuery,
+    )
+
+declare_index("brands", "productId", "organizationId")
+declare_index("prompts", "brandId")
+declare_index("topics", "brandId")
+declare_index("sovDaily", "brandId")
+declare_index("userPersonas", "brandId")
+declare_index("conversationQueries", "brandId", "promptId")
+declare_index("views", "brandId", "organizationId")
+declare_index("simulationRuns", "organizationId", "environmentId", "taskId")
+MAX_SOV_DAYS = 366
+SORTABLE = ["sov", "mentions", "runs", "label"]
+
+
+def invalid(path: str, message: str) -> Exception:
+    """422 VALIDATION_ERROR naming one parameter."""
+    return ValidationError("validation failed", {"issues": [{"path": path, "message": message}]})
+
+
+def paged(items: list[Any], page: int, size: int) -> list[Any]:
+    """One page of `items` (empty past the end)."""
+    start = (page - 1) * size
+    return items[start:start + size]
+
+
+def reachable_brand(rt: Runtime, caller: Caller, ref: str, what: str = "brand") -> dict[str, Any]:
+    """A brand by its id or its product's id, if the caller reaches it; else 404."""
+    brand = rt.store.get("brands", ref) or rt.store.find_one("brands", "productId", ref)
+    if brand is None or not caller.can_reach(brand["organizationId"]):
+        raise not_found(what)
+    return brand
+
+
+def brand_ref(brand: dict[str, Any]) -> dict[str, Any]:
+    """`{id, name, slug}` of a brand."""
+    return {"id": brand["id"], "name": brand["name"], "slug": brand.get("slug")}
+
+
+def _live(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [r for r in rows if r.get("deletedAt") is None]
+
+
+# -- share of voice -----------------------------------------------------------
+def _day(text: str | None, path: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        raise invalid(path, "expected a date (YYYY-MM-DD) or an ISO-8601 timestamp") from None
+
+
+def _window(args: SovQuery, rows: list[dict[str, Any]], today: date) -> tuple[date, date]:
+    """The requested days; by default the 30 days up to the latest day with data."""
+    start, end = _day(args.start, "start"), _day(args.end, "end")
+    latest = max((date.fromisoformat(r["date"]) for r in rows), default=today)
+    if end is None:
+        end = max(latest, start) if start else latest
+    if start is None:
+        start = end - timedelta(days=29)
+    if start > end:
+        raise invalid("start", "start must not be after end")
+    if (end - start).days >= MAX_SOV_DAYS:
+        raise invalid("end", f"the range must not exceed {MAX_SOV_DAYS} days")
+    return start, end
+
+
+def _sov(mentions: int, runs: int) -> float:
+    return round(mentions / runs, 4) if runs else 0.0
+
+
+def _tally(rows: list[dict[str, Any]], subject: str) -> dict[str, Any]:
+    mentions = sum(r["mentions"].get(subject, 0) for r in rows)
+    runs = sum(r["runs"] for r in rows)
+    return {"sov": _sov(mentions, runs), "mentions": mentions, "runs": runs}
+
+
+def _groups(rt: Runtime, by: str, brand: dict[str, Any], rows: list[dict[str, Any]],
+            prompts: dict[str, Any], topics: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per product, prompt, topic or engine, counting the brand's own mentions."""
+    subject = brand["productId"]
+    if by == "product":
+        names = [(subject, brand["name"])] + [(c["id"], c["name"]) for c in brand["competitors"]]
+        return [{"dimension": "product", "key": key, "label": label, **_tally(rows, key)}
+                for key, label in names]
+    key_of: dict[str, Callable[[dict[str, Any]], str]] = {
+        "prompt": lambda r: r["promptId"],
+        "topic": lambda r: prompts[r["promptId"]]["topicId"],
+        "engine": lambda r: r["engine"],
+    }
+    buckets: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        buckets.setdefault(key_of[by](row), []).append(row)
+
+    def label(key: str) -> str:
+        if by == "prompt":
+            return str(prompts[key]["message"])
+        if by == "topic":
+            return str(topics.get(key, {}).get("name", key))
+        return str((rt.store.get("engines", key) or {}).get("name", key))
+
+    return [{"dimension": by, "key": key, "label": label(key), **_tally(bucket, subject)}
+            for key, bucket in buckets.items()]
+
+
+def _rank_and_sort(rows: list[dict[str, Any]], sort_by: str, direction: str) -> list[dict[str, Any]]:
+    for rank, row in enumerate(sorted(rows, key=lambda r: (-r["sov"], -r["mentions"], r["label"])), 1):
+        row["rank"] = rank
+    if sort_by == "label":
+        rows.sort(key=lambda r: (r["label"].casefold(), r["key"]), reverse=direction == "desc")
+    else:
+        rows.sort(key=lambda r: (r[sort_by], r["label"].casefold()), reverse=direction == "desc")
+    return rows
+
+
+def share_of_voice(rt: Runtime, caller: Caller, args: SovQuery) -> dict[str, Any]:
+    """Mentions per run of the product (and its competitors) over the window, from seeded days."""
+    ref = args.productId or args.brandId
+    if ref is None:
+        raise invalid("productId", "productId is required")
+    brand = reachable_brand(rt, caller, ref, "product")
+    product = rt.store.get("products", brand["productId"]) or {}
+    prompts = {p["id"]: p for p in _live(rt.store.find("prompts", "brandId", brand["id"]))}
+    topics = {t["id"]: t for t in rt.store.find("topics", "brandId", brand["id"])}
+    if args.promptId and args.promptId not in prompts:
+        raise not_found("prompt")
+    if args.topicId and args.topicId not in topics:
+        raise not_found("topic")
+    days = [r for r in rt.store.find("sovDaily", "brandId", brand["id"]) if r["promptId"] in prompts]
+    start, end = _window(args, days, rt.clock.now().date())
+    engine = args.engine.lower() if args.engine else None
+    rows = [r for r in days if start.isoformat() <= r["date"] <= end.isoformat()
+            and (not args.promptId or r["promptId"] == args.promptId)
+            and (not args.topicId or prompts[r["promptId"]]["topicId"] == args.topicId)
+            and (not engine or r["engine"] == engine)]
+    per_day: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        per_day.setdefault(row["date"], []).append(row)
+    series = []
+    for offset in range((end - start).days + 1):
+        day = (start + timedelta(days=offset)).isoformat()
+        series.append({"date": day, **_tally(per_day.get(day, []), brand["productId"])})
+    products = sorted(
+        (g | {"product_id": g["key"], "product_name": g["label"]}
+         for g in _groups(rt, "product", brand, rows, prompts, topics)),
+        key=lambda g: (-g["sov"], g["product_name"]))
+    sort_by, direction = args.sortBy or "sov", args.sortDirection or "desc"
+    table = _rank_and_sort(_groups(rt, args.by or "product", brand, rows, prompts, topics),
+                           sort_by, direction)
+    return {
+        "scope": {"product": {"id": product.get("id"), "name": product.get("name"),
+                              "slug": product.get("slug")}},
+        "pagination": {"page": args.page, "pageSize": args.pageSize, "total": len(table),
+                       "totalPages": math.ceil(len(table) / args.pageSize)},
+        "sort": {"sortBy": sort_by, "sortDirection": direction, "sortableDimensions": SORTABLE},
+        "timeSeries": series,
+        "products": [{k: p[k] for k in ("product_id", "product_name", "sov", "mentions", "runs")}
+                     for p in products],
+        "rows": paged(table, args.page, args.pageSize),
+    }
+
+
+# -- conversation queries -------------------------------------------------------
+def _view_query_ids(view: dict[str, Any]) -> set[str] | None:
+    """The queries a view holds; None for a default view (all of its brand's)."""
+    ids = view.get("conversationQueryIds")
+    return None if view.get("isDefault") or ids is None else set(ids)
+
+
+def _reachable_prompt(rt: Runtime, caller: Caller, prompt_id: str) -> dict[str, Any]:
+    prompt = rt.store.get("prompts", prompt_id)
+    if prompt is None or prompt.get("deletedAt") or not caller.can_reach(prompt["organizationId"]):
+        raise not_found("prompt")
+    return prompt
+
+
+def _candidate_queries(
+    rt: Runtime, caller: Caller, args: ConversationQueriesQuery, prompt_ids: list[str]
+) -> list[dict[str, Any]]:
+    prompts = [_reachable_prompt(rt, caller, p) for p in prompt_ids]
+    if args.brandId is None:
+        return [q for p in prompts for q in rt.store.find("conversationQueries", "promptId", p["id"])]
+    brand = reachable_brand(rt, caller, args.brandId)
+    if any(p["brandId"] != brand["id"] for p in prompts):
+        raise not_found("prompt")
+    found = rt.store.find("conversationQueries", "brandId", brand["id"])
+    if prompt_ids:
+        found = [q for q in found if q["promptId"] in set(prompt_ids)]
+    if args.viewId:
+        view = rt.store.get("views", args.viewId)
+        if view is None or view.get("deletedAt") or view["brandId"] != brand["id"]:
+            raise not_found("view")
+        held = _view_query_ids(view)
+        found = [q for q in found if held is None or q["id"] in held]
+    return found
+
+
+def list_conversation_queries(
+    rt: Runtime, caller: Caller, args: ConversationQueriesQuery
+) -> dict[str, Any]:
+    """A brand's (or prompts') live conversation queries with persona and prompt."""
+    prompt_ids = list(dict.fromkeys(
+        [p.strip() for p in (args.promptIds or "").split(",") if p.strip()]
+        + ([args.promptId] if args.promptId else [])))
+    if args.brandId is None and not prompt_ids:
+        raise invalid("brandId", "one of brandId, promptId or promptIds is required")
+    if args.viewId and args.brandId is None:
+        raise invalid("viewId", "viewId requires brandId")
+    rows = []
+    needle = (args.search or "").strip().casefold()
+    for query in _live(_candidate_queries(rt, caller, args, prompt_ids)):
+        prompt = rt.store.get("prompts", query["promptId"]) or {}
+        persona = rt.store.get("userPersonas", query.get("userPersonaId") or "")
+        text = " ".join([prompt.get("message", ""), (persona or {}).get("name", ""),
+                         query.get("model") or ""]).casefold()
+        if needle and needle not in text:
+            continue
+        item = {k: query.get(k) for k in ("id", "organizationId", "promptId", "userPersonaId",
+                                          "model", "maxTurns", "createdAt", "updatedAt",
+                                          "deletedAt")}
+        if persona:
+            item["userPersona"] = {"id": persona["id"], "name": persona["name"]}
+        item["prompt"] = {"id": prompt.get("id"), "message": prompt.get("message")}
+        rows.append(item)
+    rows.sort(key=lambda q: (q["createdAt"], q["id"]), reverse=True)
+    limit, page = args.limit or args.pageSize or 20, args.page or 1
+    return {"data": paged(rows, page, limit),
+            "pagination": {"page": page, "limit": limit, "total": len(rows),
+                           "totalPages": math.ceil(len(rows) / limit)}}
+
+
+# -- views ----------------------------------------------------------------------
+def view_item(rt: Runtime, view: dict[str, Any], brand: dict[str, Any]) -> dict[str, Any]:
+    """A view as the API shows it, with its live conversation count."""
+    held = _view_query_ids(view)
+    if held is None:
+        count = len(_live(rt.store.find("conversationQueries", "brandId", brand["id"])))
+    else:
+        count = len(_live(q for q in (rt.store.get("conversationQueries", i) for i in held) if q))
+    item = {k: view.get(k) for k in ("id", "name", "description", "brandId", "organizationId",
+                                     "isDefault", "createdAt", "updatedAt", "deletedAt")}
+    return item | {"conversationCount": count, "brand": brand_ref(brand)}
+
+
+def list_views(rt: Runtime, caller: Caller, args: ViewsQuery) -> dict[str, Any]:
+    """Live views of one brand, or of every brand the caller reaches."""
+    if args.brandId is not None:
+        views = rt.store.find("views", "brandId", reachable_brand(rt, caller, args.brandId)["id"])
+    else:
+        views = [v for org in sorted(caller.org_ids) for v in rt.store.find("views", "organizationId", org)]
+    needle = (args.search or "").strip().casefold()
+    views = [v for v in _live(views)
+             if not needle or needle in f"{v['name']} {v.get('description') or ''}".casefold()]
+    views.sort(key=lambda v: (v["createdAt"], v["id"]), reverse=True)
+    views.sort(key=lambda v: not v["isDefault"])
+    size = args.pageSize or 20
+    brands: dict[str, dict[str, Any]] = {}
+    items = []
+    for view in paged(views, args.page or 1, size):
+        brand = brands.setdefault(view["brandId"], rt.store.get("brands", view["brandId"]) or {})
+        items.append(view_item(rt, view, brand))
+    return {"data": items, "totalPages": math.ceil(len(views) / size), "totalItems": len(views)}
+
+
+def create_view(rt: Runtime, caller: Caller, body: CreateViewBody) -> dict[str, Any]:
+    """A new (non-default) view over some of a brand's conversation queries."""
+    with rt.store.transaction():
+        brand = reachable_brand(rt, caller, body.brandId)
+        ids = list(dict.fromkeys(body.conversationQueryIds or []))
+        issues = []
+        for index, query_id in enumerate(body.conversationQueryIds or []):
+            query = rt.store.get("conversationQueries", query_id)
+            if query is None or query.get("deletedAt") or query["brandId"] != brand["id"]:
+                issues.append({"path": f"conversationQueryIds.{index}",
+                               "message": f"conversation query {query_id} not found for this brand"})
+        if issues:
+            raise ValidationError("validation failed", {"issues": issues})
+        now = iso(rt.clock.now())
+        view = rt.store.insert("views", {
+            "id": "view_" + new_token(20).lower(), "name": body.name,
+            "description": body.description, "brandId": brand["id"],
+            "organizationId": brand["organizationId"], "isDefault": False,
+            "conversationQueryIds": ids, "createdAt": now, "updatedAt": now, "deletedAt": None})
+    return view_item(rt, view, brand)
