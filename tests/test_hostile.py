@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import socket
 import uuid
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ PAGES = "/api/v1/site/pages"
 COUNT = PAGES + "?productId=product_123&archivedStatus=all&pageSize=1"
 JSON = "application/json"
 MIB = 1024 * 1024
+REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")  # SPEC section 1
 VALID: dict[str, dict[str, Any]] = {
     "POST": {"productId": "product_123",
              "pages": [{"slug": "hostile/new", "title": "New", "content": "# New"}]},
@@ -92,9 +94,14 @@ class Api:
         return body
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def api() -> Api:
+    """One app for the module: every test compares the state before and after itself."""
     return Api()
+
+
+# Hypothesis runs many examples per test: they share one app (each example checks its own state).
+_SHARED = Api()
 
 
 # -- wrong JSON types for every field of the site-pages bodies ------------------------
@@ -203,8 +210,235 @@ def test_body_over_one_mib_is_413(api: Api, method: str) -> None:
     api.rejected(method, 413, "PAYLOAD_TOO_LARGE", raw="[" * (2 * MIB))
 
 
-def test_body_of_exactly_one_mib_is_accepted(api: Api) -> None:
+def test_body_of_exactly_one_mib_is_accepted() -> None:
+    api = Api()
     total = api.state()[0]
     response = api.send("POST", raw=_body_of_size(MIB))
     assert response.status_code == 200 and response.get_json()["data"]["createdCount"] == 1
     assert api.state()[0] == total + 1
+
+
+# -- query strings, paths, headers, methods ------------------------------------------
+@pytest.mark.parametrize(("query", "field"), [
+    (f"page={10**30}", "page"), ("page=0", "page"), ("page=-1", "page"), ("page=1e309", "page"),
+    ("page=nan", "page"), ("page=inf", "page"), ("page=1.5", "page"), ("pageSize=-1", "pageSize"),
+    ("pageSize=0", "pageSize"), ("pageSize=101", "pageSize"), ("pageSize=1e309", "pageSize"),
+    (f"pageSize={10**30}", "pageSize"), ("isManual=maybe", "isManual"),
+    ("archivedStatus=%00", "archivedStatus"), ("orderBy=title", "orderBy"),
+])
+def test_hostile_numbers_and_enums_in_the_query(api: Api, query: str, field: str) -> None:
+    response = api.client.get(f"{PAGES}?productId=product_123&{query}",
+                              headers={"x-api-key": api.key})
+    assert_safe(response, PAGES)
+    body = assert_error(response, 422, "VALIDATION_ERROR", "validation failed")
+    assert [i["path"] for i in body["details"]["issues"]] == [field]
+
+
+def test_last_safe_page_is_empty_not_an_error(api: Api) -> None:
+    response = api.client.get(f"{PAGES}?productId=product_123&page={2**53 - 1}&pageSize=100",
+                              headers={"x-api-key": api.key})
+    data = assert_safe(response, PAGES)["data"]
+    assert response.status_code == 200 and data["items"] == [] and data["total"] > 0
+
+
+HOSTILE_TEXT = ["%00", "%01%1f%7f", "%C3%BC%E2%98%83", "%zz", "%", "%ff%fe", "%ED%A0%80",
+                "%F0%9F%92%A9" * 500, "..%2F..%2Fetc%2Fpasswd", "%0d%0aSet-Cookie:%20x=1"]
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEXT)
+def test_control_and_unicode_characters_in_query_and_path(api: Api, text: str) -> None:
+    headers = {"x-api-key": api.key}
+    response = api.client.get(PAGES, query_string=f"productId={text}", headers=headers)
+    assert_safe(response, PAGES)
+    assert_error(response, 404, "NOT_FOUND", "product not found")
+    response = api.client.get(PAGES, query_string=f"productId=product_123&q={text}&pathPrefix="
+                              f"{text}&type={text}&domain={text}", headers=headers)
+    assert assert_safe(response, PAGES)["data"]["items"] == []
+    assert response.status_code == 200
+    response = api.client.get(f"/api/v1/md/{text}", headers=headers)
+    assert_safe(response, "/api/v1/md/")
+    message = assert_error(response, 404, "NOT_FOUND")["message"]
+    assert message == ("not found" if "%2F" in text else "document not found")
+
+
+def test_duplicate_query_parameters_use_the_first(api: Api) -> None:
+    response = api.client.get(f"{PAGES}?productId=product_123&productId=nope&page=1&page=x"
+                              "&pageSize=2&pageSize=500", headers={"x-api-key": api.key})
+    data = assert_safe(response, PAGES)["data"]
+    assert response.status_code == 200
+    assert (data["scope"]["product"]["id"], data["page"], data["pageSize"]) == ("product_123", 1, 2)
+
+
+def test_very_long_query_string(api: Api) -> None:
+    response = api.client.get(f"{PAGES}?productId=product_123&q={'a' * 200_000}",
+                              headers={"x-api-key": api.key})
+    assert response.status_code == 200 and assert_safe(response, PAGES)["data"]["total"] == 0
+
+
+@pytest.mark.parametrize(("headers", "message"), [
+    ({"x-api-key": "tpc_\u00fc\u2603\x01"}, "invalid api key"),
+    ({"x-api-key": "\x00"}, "invalid api key"),
+    ({"x-api-key": "tpc_" + "a" * 100_000}, "invalid api key"),
+    ({"authorization": "Bearer \u00fc\u2603\x01"}, "authentication required"),
+    ({"authorization": "Bearer " + "\x7f" * 10_000}, "authentication required"),
+    ({"authorization": "\x00"}, "authentication required"),
+    ({"authorization": "Basic \u00fc"}, "authentication required"),
+])
+def test_hostile_credentials_are_401(api: Api, headers: dict[str, str], message: str) -> None:
+    response = api.client.get("/api/v1/md/page_123", headers=headers)
+    assert_safe(response, "/api/v1/md/page_123")
+    assert_error(response, 401, "UNAUTHORIZED", message)
+
+
+@pytest.mark.parametrize("name", ["x-tpc-organization-id", "x-tpc-organization-slug",
+                                  "x-tpc-product-id", "x-tpc-product-slug"])
+def test_hostile_tenant_headers_are_404(api: Api, name: str) -> None:
+    response = api.client.get("/api/v1/md/page_123",
+                              headers={"x-api-key": api.key, name: "\u00fc\u2603\x01\x00"})
+    assert_safe(response, "/api/v1/md/page_123")
+    assert_error(response, 404, "NOT_FOUND", "document not found")
+
+
+REQUEST_ID = st.text(st.characters(blacklist_characters="\r\n"), max_size=200)
+
+
+@HYPOTHESIS
+@given(incoming=REQUEST_ID)
+def test_request_id_is_echoed_only_when_safe(incoming: str) -> None:
+    client = _SHARED.client
+    for path in ("/api/v1/md/page_123", "/api/v1/nope", "/api/auth/nope", "/__mock/nope"):
+        response = client.get(path, headers={"x-request-id": incoming})
+        assert_safe(response, path)
+        echoed = response.headers["x-request-id"]
+        if REQUEST_ID_RE.match(incoming):
+            assert echoed == incoming
+        else:
+            assert uuid.UUID(echoed).version == 4 and str(uuid.UUID(echoed)) == echoed
+
+
+@pytest.mark.parametrize(("method", "path", "allowed"), [
+    ("PUT", PAGES, "DELETE, GET, HEAD, OPTIONS, PATCH, POST"),
+    ("TRACE", PAGES, "DELETE, GET, HEAD, OPTIONS, PATCH, POST"),
+    ("PATCH", "/api/v1/md/page_123", "GET, HEAD, OPTIONS"),
+    ("DELETE", "/api/v1/openapi.json", "GET, HEAD, OPTIONS"),
+    ("PUT", "/api/auth/device/code", "OPTIONS, POST"),
+    ("TRACE", "/__mock/reset", "OPTIONS, POST"),
+    ("PUT", "/__mock/clock", "GET, HEAD, OPTIONS, POST"),
+])
+def test_wrong_method_is_405_with_allow(api: Api, method: str, path: str, allowed: str) -> None:
+    before = api.state()
+    response = api.send(method, path, raw=json.dumps(VALID["POST"]))
+    assert response.status_code == 405
+    assert response.get_json()["code"] == "METHOD_NOT_ALLOWED"
+    allow = sorted(m.strip() for m in response.headers["Allow"].split(","))
+    assert allow == allowed.split(", ")
+    assert api.state() == before
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nope", "/api/v1/", "/api/v1", "/api/v1/site/pages/x",
+                                  "/api/v1/md/", "/api/v2/site/pages", "/api/", "/api/auth/nope",
+                                  "/api/auth/device/code/extra", "/__mock/nope", "/__mock/",
+                                  "/api/v1/%00", "/api/v1/\u00fc\u2603"])
+@pytest.mark.parametrize("method", ["GET", "POST", "DELETE"])
+def test_unknown_paths_are_404_in_the_right_shape(api: Api, path: str, method: str) -> None:
+    response = api.send(method, path, raw="{")
+    assert response.status_code == 404, (path, response.get_data()[:200])
+    body = response.get_json()
+    assert body["code"] == "NOT_FOUND" and body["message"] == "not found"
+    assert ("ok" not in body) if path.startswith("/api/auth") else body["ok"] is False
+
+
+# -- generated bodies and queries ------------------------------------------------------
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner,
+                                                                  max_size=4),
+    max_leaves=10)
+
+
+def _field_paths(method: str) -> list[str]:
+    schema = MODELS[method].model_json_schema()
+    item = next(iter(schema.get("$defs", {}).values()), {"properties": {}})
+    return [*schema["properties"], *(f"pages.0.{name}" for name in item["properties"])]
+
+
+@st.composite
+def mutated_bodies(draw: st.DrawFn) -> tuple[str, Any]:
+    """A valid body with one field replaced, dropped or set to text, or any JSON at all."""
+    method = draw(st.sampled_from(list(MODELS)))
+    kind = draw(st.sampled_from(["replace", "drop", "text", "whole"]))
+    if kind == "whole":
+        return method, draw(JSON_VALUES)
+    path = draw(st.sampled_from(_field_paths(method)))
+    if kind == "drop":
+        body = copy.deepcopy(VALID[method])
+        parent, _, last = path.rpartition(".")
+        (body["pages"][0] if parent else body).pop(last, None)
+        return method, body
+    value = draw(JSON_VALUES if kind == "replace" else st.text(max_size=60))
+    return method, _put(VALID[method], path, value)
+
+
+@HYPOTHESIS
+@given(case=mutated_bodies())
+def test_generated_bodies_never_fail_or_write_when_rejected(case: tuple[str, Any]) -> None:
+    method, body = case
+    before = _SHARED.state()
+    response = _SHARED.send(method, raw=json.dumps(body))
+    assert response.status_code in (200, 404, 422), response.get_json()
+    data = response.get_json().get("data") or {}
+    done = sum(data.get(k, 0) for k in ("createdCount", "updatedCount", "deletedCount"))
+    if response.status_code != 200 or done == 0:
+        assert _SHARED.state() == before, "a rejected request or failed item wrote something"
+
+
+QUERY_NAMES = st.sampled_from([
+    "productId", "productSlug", "page", "pageSize", "orderBy", "orderByDirection", "query", "q",
+    "status", "type", "isManual", "pathPrefix", "hasContent", "domainId", "domain",
+    "archivedStatus"]) | st.text(max_size=8)
+
+
+@HYPOTHESIS
+@given(query=st.dictionaries(QUERY_NAMES, st.text(max_size=40), max_size=6),
+       product=st.sampled_from(["product_123", None]))
+def test_generated_queries_never_fail(query: dict[str, str], product: str | None) -> None:
+    if product:
+        query.setdefault("productId", product)
+    response = _SHARED.client.get(PAGES, query_string=query, headers={"x-api-key": _SHARED.key})
+    assert_safe(response, PAGES)
+    assert response.status_code in (200, 404, 422), response.get_json()
+
+
+# -- every write route of the app, with the same hostile bodies -----------------------
+HOSTILE_BODIES: list[tuple[str | None, str | bytes | None]] = [
+    (JSON, "{"), (JSON, "[" * 100_000), (JSON, "[]"), (JSON, "null"), (JSON, '"x"'),
+    (JSON, "1e309"), (JSON, ""), (JSON, b"\xff\xfe"), (JSON, "[" * (2 * MIB)),
+    (JSON, json.dumps(dict(zip(
+        ["email", "password", "client_id", "scope", "grant_type", "device_code", "userCode",
+         "name", "organizationId", "scopes", "keyId", "token", "advance", "set", "path",
+         "status", "productId", "pages", "pageIds"],
+        [[], {}, [1], 5, None, True, 1e300, {"a": [None]}, 10**30, "x", -1, [[]], "NaN",
+         "\x00", "\u00fc\u2603", 10**30, {}, 1.5, [{}]], strict=True)))),
+    ("text/plain", "hello"), ("application/x-www-form-urlencoded", "a=%zz&b=\x00&c"),
+    ("multipart/form-data; boundary=x", "--x\r\ngarbage"), (None, None),
+]
+
+
+def _write_routes() -> list[tuple[str, str]]:
+    routes = set()
+    for rule in create_app({"in_memory": True}).url_map.iter_rules():
+        if rule.rule.startswith(("/api/", "/__mock")):
+            path = re.sub(r"<[^>]+>", "x", rule.rule)
+            routes |= {(m, path) for m in (rule.methods or set()) - {"GET", "HEAD", "OPTIONS"}}
+    return sorted(routes)
+
+
+@pytest.mark.parametrize(("method", "path"), _write_routes())
+def test_every_write_route_survives_hostile_bodies(method: str, path: str) -> None:
+    api = Api()
+    fixtures = api.client.get("/__mock/fixtures").get_json()["data"]
+    name, _, value = fixtures["sessions"][0]["cookie"].partition("=")
+    api.client.set_cookie(name, value)
+    for content_type, raw in HOSTILE_BODIES:
+        api.send(method, path, raw=raw, content_type=content_type,
+                 headers={"Origin": "http://localhost:3000"})
