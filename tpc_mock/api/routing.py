@@ -1,7 +1,247 @@
-"""/api/v1 routing operations."""
+"""/api/v1/domain/{id}/routing: a web domain's routing config, validated, saved and published."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
 from flask import Blueprint
+from pydantic import Field, field_validator
+
+from ..auth.resolve import Caller
+from ..envelope import ERROR_CLASSES, ValidationError, not_found, ok
+from ..runtime import Runtime
+from ..store import declare_index
+from ..web import current_caller, idempotent, json_body, runtime, validate
+from .app_model import now_iso
+from .models import Model
+from .registry import operation
 
 bp = Blueprint("routing", __name__)
+BusinessLogicError = ERROR_CLASSES["BUSINESS_LOGIC_ERROR"]
+declare_index("routingConfigs", "domainId")
+
+
+class AppDestination(Model):
+    type: Literal["app"]
+    appId: str = Field(min_length=1)
+
+
+class ProductDestination(Model):
+    type: Literal["product"]
+    productId: str = Field(min_length=1)
+
+
+class RoutingPath(Model):
+    id: str = Field(None, min_length=1, max_length=128)  # type: ignore[assignment]
+    pathPrefix: str = Field(min_length=1, max_length=2048, pattern=r"^\/[^?#\s]*$")
+    destination: Annotated[AppDestination | ProductDestination, Field(discriminator="type")]
+    preservePathPrefix: Literal[True] = True
+
+
+class FallbackOrigin(Model):
+    url: str = Field(min_length=1, max_length=2048)
+
+    @field_validator("url")
+    @classmethod
+    def absolute_http_url(cls, value: str) -> str:
+        """The fallback origin is an absolute http(s) URL."""
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("must be an absolute http(s) URL")
+        return value
+
+
+class RoutingConfigBody(Model):
+    mode: Literal["full_shadow", "path_routing"]
+    fallbackOrigin: FallbackOrigin = Field(None)  # type: ignore[assignment]
+    paths: list[RoutingPath] = Field(None, max_length=100)  # type: ignore[assignment,arg-type]
+
+
+# -- model functions ------------------------------------------------------------
+def routed_domain(rt: Runtime, caller: Caller, domain_id: str) -> dict[str, Any]:
+    """`{id, hostname, organizationId}` of a reachable web domain (product or app domain)."""
+    domain = rt.store.get("domains", domain_id)
+    if domain is not None:
+        product = rt.store.get("products", domain.get("productId") or "") or {}
+        org_id = domain.get("organizationId") or product.get("organizationId") or ""
+    else:
+        domain = rt.store.get("appDomains", domain_id)
+        app = rt.store.get("apps", domain["appId"]) if domain else None
+        if domain is None or domain.get("deletedAt") or app is None or app.get("deletedAt"):
+            raise not_found("domain")
+        org_id = app["organizationId"]
+    if not caller.can_reach(org_id):
+        raise not_found("domain")
+    if domain.get("type", "web") != "web":
+        raise BusinessLogicError("routing is only available for web domains")
+    return {"id": domain_id, "hostname": domain["domain"], "organizationId": org_id}
+
+
+def config_hash(config: dict[str, Any]) -> str:
+    """SHA-256 (hex) of the config's canonical JSON (sorted keys, no spaces)."""
+    text = json.dumps(config, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def default_state(hostname: str) -> dict[str, Any]:
+    """What an unconfigured web domain answers: everything shadowed, nothing published."""
+    return {"config": {"version": 1, "hostname": hostname, "mode": "full_shadow", "paths": []},
+            "publishedAt": None, "publishedHash": None, "publishStatus": None,
+            "publishError": None}
+
+
+def _state(record: dict[str, Any]) -> dict[str, Any]:
+    return {key: record.get(key) for key in
+            ("config", "publishedAt", "publishedHash", "publishStatus", "publishError")}
+
+
+def _destination_issues(rt: Runtime, org_id: str, index: int, path: RoutingPath) -> list[dict[str, str]]:
+    where = f"paths.{index}.destination"
+    target = path.destination
+    if isinstance(target, AppDestination):
+        app = rt.store.get("apps", target.appId)
+        if app is None or app.get("deletedAt") or app["organizationId"] != org_id:
+            return [{"path": where + ".appId", "message": "app not found"}]
+    else:
+        product = rt.store.get("products", target.productId)
+        if product is None or product["organizationId"] != org_id:
+            return [{"path": where + ".productId", "message": "product not found"}]
+    return []
+
+
+def build_config(rt: Runtime, domain: dict[str, Any], body: RoutingConfigBody) -> dict[str, Any]:
+    """The canonical config for the domain; 422 with every issue when it cannot be used."""
+    paths = body.paths or []
+    issues: list[dict[str, str]] = []
+    if body.mode == "path_routing" and not paths:
+        issues.append({"path": "paths", "message": "path_routing needs at least one path"})
+    prefixes: set[str] = set()
+    ids: set[str] = set()
+    built = []
+    for index, path in enumerate(paths):
+        path_id = path.id or "path_" + hashlib.sha256(path.pathPrefix.encode()).hexdigest()[:12]
+        if path.pathPrefix in prefixes:
+            issues.append({"path": f"paths.{index}.pathPrefix", "message": "duplicate pathPrefix"})
+        if path_id in ids:
+            issues.append({"path": f"paths.{index}.id", "message": "duplicate path id"})
+        prefixes.add(path.pathPrefix)
+        ids.add(path_id)
+        issues += _destination_issues(rt, domain["organizationId"], index, path)
+        built.append({"id": path_id, "pathPrefix": path.pathPrefix,
+                      "destination": path.destination.model_dump(), "preservePathPrefix": True})
+    if issues:
+        raise ValidationError("validation failed", {"issues": issues})
+    config: dict[str, Any] = {"version": 1, "hostname": domain["hostname"], "mode": body.mode}
+    if body.fallbackOrigin is not None:
+        config["fallbackOrigin"] = {"url": body.fallbackOrigin.url}
+    config["paths"] = built
+    return config
+
+
+def get_routing(rt: Runtime, caller: Caller, domain_id: str) -> dict[str, Any]:
+    """The saved routing state, or the default for an unconfigured domain."""
+    domain = routed_domain(rt, caller, domain_id)
+    record = rt.store.get("routingConfigs", domain_id)
+    return _state(record) if record else default_state(domain["hostname"])
+
+
+def validate_routing(rt: Runtime, caller: Caller, domain_id: str, body: RoutingConfigBody) -> dict[str, Any]:
+    """Check a config without saving it; answer its canonical form, hash and KV key."""
+    domain = routed_domain(rt, caller, domain_id)
+    config = build_config(rt, domain, body)
+    return {"valid": True, "config": config, "configHash": config_hash(config),
+            "kvKey": f"routing:v1:{domain['hostname']}"}
+
+
+def _published(rt: Runtime, config: dict[str, Any]) -> dict[str, Any]:
+    return {"config": config, "publishedAt": now_iso(rt), "publishedHash": config_hash(config),
+            "publishStatus": "published", "publishError": None, "updatedAt": now_iso(rt)}
+
+
+def save_routing(rt: Runtime, caller: Caller, domain_id: str, body: RoutingConfigBody) -> dict[str, Any]:
+    """Save the config and publish it."""
+    with rt.store.transaction():
+        domain = routed_domain(rt, caller, domain_id)
+        fields = _published(rt, build_config(rt, domain, body))
+        if rt.store.get("routingConfigs", domain_id) is None:
+            record = rt.store.insert("routingConfigs", {
+                "id": domain_id, "domainId": domain_id, "createdAt": now_iso(rt), **fields})
+        else:
+            record = rt.store.update("routingConfigs", domain_id, fields)
+    return _state(record)
+
+
+def publish_routing(rt: Runtime, caller: Caller, domain_id: str) -> dict[str, Any]:
+    """Republish the saved config; a destination gone since marks the publish `failed`."""
+    with rt.store.transaction():
+        domain = routed_domain(rt, caller, domain_id)
+        record = rt.store.get("routingConfigs", domain_id)
+        if record is None:
+            raise BusinessLogicError("no routing config is saved for this domain; PUT one first")
+        saved = {k: v for k, v in record["config"].items() if k not in ("version", "hostname")}
+        try:
+            fields = _published(rt, build_config(rt, domain, RoutingConfigBody.model_validate(saved)))
+        except ValidationError as exc:
+            issues = (exc.details or {}).get("issues", [])
+            fields = {"publishStatus": "failed", "updatedAt": now_iso(rt), "publishError": "; ".join(
+                f"{i['path']}: {i['message']}" for i in issues) or exc.message}
+        record = rt.store.update("routingConfigs", domain_id, fields)
+    return _state(record)
+
+
+def reset_routing(rt: Runtime, caller: Caller, domain_id: str) -> dict[str, Any]:
+    """Forget the saved config; the domain answers the default again."""
+    with rt.store.transaction():
+        domain = routed_domain(rt, caller, domain_id)
+        rt.store.remove("routingConfigs", domain_id)
+    return default_state(domain["hostname"])
+
+
+# -- views ------------------------------------------------------------------------
+PATH = "/api/v1/domain/<id>/routing"
+TAG = "Apps & Publishing"
+
+
+@operation(bp, PATH, "GET", "getDomainIdRouting", "Get web-domain routing config", TAG,
+           scopes=("content:read",))
+def get_domain_routing(id: str) -> Any:
+    caller = current_caller(["content:read"])
+    return ok(get_routing(runtime(), caller, id))
+
+
+@operation(bp, PATH, "PUT", "putDomainIdRouting", "Save and publish web-domain routing config",
+           TAG, scopes=("content:write",), body=RoutingConfigBody)
+@idempotent
+def put_domain_routing(id: str) -> Any:
+    caller = current_caller(["content:write"])
+    body = validate(RoutingConfigBody, json_body())
+    return ok(save_routing(runtime(), caller, id, body))
+
+
+@operation(bp, PATH, "DELETE", "deleteDomainIdRouting", "Reset web-domain routing config", TAG,
+           scopes=("content:write",))
+@idempotent
+def delete_domain_routing(id: str) -> Any:
+    caller = current_caller(["content:write"])
+    return ok(reset_routing(runtime(), caller, id))
+
+
+@operation(bp, PATH + "/validate", "POST", "postDomainIdRoutingValidate",
+           "Validate web-domain routing config", TAG, scopes=("content:write",),
+           body=RoutingConfigBody)
+@idempotent
+def validate_domain_routing(id: str) -> Any:
+    caller = current_caller(["content:write"])
+    body = validate(RoutingConfigBody, json_body())
+    return ok(validate_routing(runtime(), caller, id, body))
+
+
+@operation(bp, PATH + "/publish", "POST", "postDomainIdRoutingPublish",
+           "Publish web-domain routing config", TAG, scopes=("content:write",))
+@idempotent
+def publish_domain_routing(id: str) -> Any:
+    caller = current_caller(["content:write"])
+    return ok(publish_routing(runtime(), caller, id))

@@ -1,0 +1,362 @@
+"""Apps: the app itself, its product resources, its domains and its config (model functions)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import Field
+
+from ..auth.resolve import Caller
+from ..auth.secrets import new_token
+from ..clock import iso
+from ..envelope import Conflict, not_found
+from ..runtime import Runtime
+from ..store import declare_index
+from .models import Model
+from .scope import reachable_product
+
+SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+HOSTNAME = r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
+
+declare_index("apps", "organizationId")
+declare_index("appResources", "appId")
+declare_index("appConfigs", "appId")
+declare_index("appDomains", "appId", "domain")
+declare_index("appRoutes", "appId")
+# Hostnames are unique across product and app domains; look product ones up by name too.
+declare_index("domains", "domain")
+
+
+class CreateAppBody(Model):
+    name: str = Field(min_length=1, max_length=120)
+    slug: str = Field(None, min_length=1, max_length=120, pattern=SLUG)  # type: ignore[assignment]
+    metadata: dict[str, Any] | None = None
+    config: dict[str, Any] = Field(None)  # type: ignore[assignment,arg-type]
+
+
+class UpdateAppBody(Model):
+    name: str = Field(None, min_length=1, max_length=120)  # type: ignore[assignment]
+    slug: str = Field(None, min_length=1, max_length=120, pattern=SLUG)  # type: ignore[assignment]
+    metadata: dict[str, Any] | None = None
+
+
+class AttachResourceBody(Model):
+    resourceType: Literal["product"] = "product"
+    resourceId: str = Field(min_length=1)
+
+
+class DetachResourceBody(AttachResourceBody):
+    deleteDependentRoutes: bool = False
+
+
+class CreateAppDomainBody(Model):
+    domain: str = Field(min_length=1, max_length=253, pattern=HOSTNAME)
+    type: Literal["web", "metric", "redirect"] = "web"
+    origin: str = Field(None, min_length=1, max_length=2048)  # type: ignore[assignment]
+
+
+class UpdateAppConfigBody(Model):
+    config: dict[str, Any]
+
+
+def new_id(prefix: str) -> str:
+    """A fresh record id like `app_k3j...`."""
+    return f"{prefix}_{new_token(20).lower()}"
+
+
+def now_iso(rt: Runtime) -> str:
+    """The emulated time as TPC writes timestamps."""
+    return iso(rt.clock.now()) or ""
+
+
+# -- organization and app reach ---------------------------------------------
+def target_organization(rt: Runtime, caller: Caller, org_id: str | None, org_slug: str | None) -> str:
+    """The organization a list/create works in: a tenant header, the key's, or the active one."""
+    if org_id or org_slug:
+        org = rt.store.get("organizations", org_id) if org_id else next(
+            (o for o in rt.store.all("organizations") if o["slug"] == org_slug), None)
+        if org is None or not caller.can_reach(org["id"]) or (
+                org_slug and org["slug"] != org_slug):
+            raise not_found("organization")
+        return str(org["id"])
+    if caller.organization_id:
+        return caller.organization_id
+    session = rt.store.get("sessions", caller.session_id) if caller.session_id else None
+    active = (session or {}).get("activeOrganizationId")
+    if active and caller.can_reach(active):
+        return str(active)
+    if not caller.org_ids:
+        raise not_found("organization")
+    return min(caller.org_ids)
+
+
+def reachable_app(rt: Runtime, caller: Caller, app_id: str) -> dict[str, Any]:
+    """A live app of one of the caller's organizations, else 404 `app not found`."""
+    app = rt.store.get("apps", app_id)
+    if app is None or app.get("deletedAt") or not caller.can_reach(app["organizationId"]):
+        raise not_found("app")
+    return app
+
+
+# -- shapes ------------------------------------------------------------------
+APP_FIELDS = ("id", "organizationId", "name", "slug", "metadata", "createdAt", "updatedAt",
+              "deletedAt")
+CONFIG_FIELDS = ("id", "createdAt", "updatedAt", "deletedAt", "config", "organizationId",
+                 "productId", "appId")
+RESOURCE_FIELDS = ("id", "appId", "resourceType", "resourceId", "createdAt", "updatedAt",
+                   "deletedAt")
+DOMAIN_FIELDS = ("id", "createdAt", "updatedAt", "deletedAt", "domain", "scope", "productId",
+                 "appId", "cloudflareId", "type", "origin")
+
+
+def pick(doc: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    """The record's public fields, in the reference's order."""
+    return {key: doc.get(key) for key in fields}
+
+
+def app_item(app: dict[str, Any]) -> dict[str, Any]:
+    """An app as every apps answer shows it."""
+    return pick(app, APP_FIELDS)
+
+
+def product_ref(product: dict[str, Any]) -> dict[str, Any]:
+    """`{id, name, slug}` of a product."""
+    return {"id": product["id"], "name": product["name"], "slug": product.get("slug")}
+
+
+def resource_item(rt: Runtime, resource: dict[str, Any], *, with_product: bool) -> dict[str, Any]:
+    """A resource record, with its product when listed."""
+    item = pick(resource, RESOURCE_FIELDS)
+    if with_product:
+        product = rt.store.get("products", resource["resourceId"]) or {
+            "id": resource["resourceId"], "name": "", "slug": None}
+        item["product"] = product_ref(product)
+    return item
+
+
+# -- apps --------------------------------------------------------------------
+def slugify(name: str) -> str:
+    """`"My App!"` -> `"my-app"` (never empty)."""
+    slug = "-".join(part for part in re.split(r"[^a-z0-9]+", name.lower()) if part)
+    return slug[:120].strip("-") or "app"
+
+
+def _live_apps(rt: Runtime, org_id: str) -> list[dict[str, Any]]:
+    return [a for a in rt.store.find("apps", "organizationId", org_id) if not a.get("deletedAt")]
+
+
+def _free_slug(rt: Runtime, org_id: str, wanted: str | None, name: str, own_id: str = "") -> str:
+    taken = {a["slug"] for a in _live_apps(rt, org_id) if a["id"] != own_id}
+    if wanted is not None:
+        if wanted in taken:
+            raise Conflict(f"an app with slug '{wanted}' already exists in this organization")
+        return wanted
+    base = slug = slugify(name)
+    counter = 2
+    while slug in taken:  # a slug derived from the name gets a numeric suffix
+        slug = f"{base[:115]}-{counter}"
+        counter += 1
+    return slug
+
+
+def list_apps(rt: Runtime, caller: Caller, org_id: str) -> list[dict[str, Any]]:
+    """The organization's live apps, oldest first."""
+    apps = sorted(_live_apps(rt, org_id), key=lambda a: (a["createdAt"], a["id"]))
+    return [app_item(a) for a in apps]
+
+
+def create_app_record(rt: Runtime, caller: Caller, org_id: str, body: CreateAppBody) -> dict[str, Any]:
+    """Create an app and its config at once."""
+    with rt.store.transaction():
+        now = now_iso(rt)
+        slug = _free_slug(rt, org_id, body.slug, body.name)
+        app = rt.store.insert("apps", {
+            "id": new_id("app"), "organizationId": org_id, "name": body.name, "slug": slug,
+            "metadata": body.metadata, "createdAt": now, "updatedAt": now, "deletedAt": None})
+        config = _insert_config(rt, app, body.config or {}, now)
+    return {**app_item(app), "appConfig": pick(config, CONFIG_FIELDS)}
+
+
+def _insert_config(rt: Runtime, app: dict[str, Any], config: dict[str, Any], now: str) -> dict[str, Any]:
+    return rt.store.insert("appConfigs", {
+        "id": new_id("appconfig"), "appId": app["id"], "organizationId": app["organizationId"],
+        "productId": None, "config": config, "createdAt": now, "updatedAt": now,
+        "deletedAt": None})
+
+
+def get_app_detail(rt: Runtime, caller: Caller, app_id: str) -> dict[str, Any]:
+    """An app with its attached resources and its config."""
+    app = reachable_app(rt, caller, app_id)
+    return {**app_item(app),
+            "resources": [resource_item(rt, r, with_product=True) for r in live_resources(rt, app_id)],
+            "appConfig": get_config(rt, caller, app_id)}
+
+
+def update_app(rt: Runtime, caller: Caller, app_id: str, body: UpdateAppBody) -> dict[str, Any]:
+    """Rename, re-slug or change the metadata of an app."""
+    with rt.store.transaction():
+        app = reachable_app(rt, caller, app_id)
+        given = body.model_fields_set
+        fields: dict[str, Any] = {"updatedAt": now_iso(rt)}
+        if "name" in given:
+            fields["name"] = body.name
+        if "slug" in given and body.slug != app["slug"]:
+            fields["slug"] = _free_slug(rt, app["organizationId"], body.slug, "", app_id)
+        if "metadata" in given:
+            fields["metadata"] = body.metadata
+        return app_item(rt.store.update("apps", app_id, fields))
+
+
+def delete_app(rt: Runtime, caller: Caller, app_id: str) -> dict[str, Any]:
+    """Soft-delete an app; its domains are released (soft-deleted) with it."""
+    with rt.store.transaction():
+        reachable_app(rt, caller, app_id)
+        now = now_iso(rt)
+        rt.store.update("apps", app_id, {"deletedAt": now, "updatedAt": now})
+        for domain in live_domains(rt, app_id):
+            rt.store.update("appDomains", domain["id"], {"deletedAt": now, "updatedAt": now})
+            rt.store.remove("routingConfigs", domain["id"])
+    return {"id": app_id}
+
+
+# -- resources ---------------------------------------------------------------
+def live_resources(rt: Runtime, app_id: str) -> list[dict[str, Any]]:
+    """The app's attached (not detached) resources, oldest first."""
+    found = [r for r in rt.store.find("appResources", "appId", app_id) if not r.get("deletedAt")]
+    return sorted(found, key=lambda r: (r["createdAt"], r["id"]))
+
+
+def list_resources(rt: Runtime, caller: Caller, app_id: str) -> list[dict[str, Any]]:
+    """The app's attached products."""
+    reachable_app(rt, caller, app_id)
+    return [resource_item(rt, r, with_product=True) for r in live_resources(rt, app_id)]
+
+
+def attach_resource(rt: Runtime, caller: Caller, app_id: str, body: AttachResourceBody) -> dict[str, Any]:
+    """Attach a product of the app's organization; attaching it twice is a conflict."""
+    with rt.store.transaction():
+        app = reachable_app(rt, caller, app_id)
+        product = reachable_product(rt, caller, body.resourceId)
+        if product["organizationId"] != app["organizationId"]:
+            raise not_found("product")
+        if any(r["resourceId"] == product["id"] for r in live_resources(rt, app_id)):
+            raise Conflict(f"product {product['id']} is already attached to this app")
+        now = now_iso(rt)
+        resource = rt.store.insert("appResources", {
+            "id": new_id("appresource"), "appId": app_id, "resourceType": body.resourceType,
+            "resourceId": product["id"], "createdAt": now, "updatedAt": now, "deletedAt": None})
+    return resource_item(rt, resource, with_product=False)
+
+
+def detach_resource(rt: Runtime, caller: Caller, app_id: str, body: DetachResourceBody) -> dict[str, Any]:
+    """Detach a product; routes to its pages block this unless deleteDependentRoutes is set."""
+    with rt.store.transaction():
+        reachable_app(rt, caller, app_id)
+        resource = next((r for r in live_resources(rt, app_id)
+                         if r["resourceId"] == body.resourceId
+                         and r["resourceType"] == body.resourceType), None)
+        if resource is None:
+            raise not_found("resource")
+        dependent = [r for r in rt.store.find("appRoutes", "appId", app_id)
+                     if r.get("productId") == resource["resourceId"]]
+        if dependent and not body.deleteDependentRoutes:
+            raise Conflict(
+                f"{len(dependent)} route(s) of this app point to pages of this product; "
+                "delete them first or pass deleteDependentRoutes: true",
+                {"dependentRouteCount": len(dependent),
+                 "routeIds": [r["id"] for r in dependent]})
+        for route in dependent:
+            rt.store.remove("appRoutes", route["id"])
+        now = now_iso(rt)
+        rt.store.update("appResources", resource["id"], {"deletedAt": now, "updatedAt": now})
+    return {"id": resource["id"], "deletedDependentRouteCount": len(dependent)}
+
+
+# -- domains -----------------------------------------------------------------
+def live_domains(rt: Runtime, app_id: str) -> list[dict[str, Any]]:
+    """The app's domains that are not deleted, oldest first."""
+    found = [d for d in rt.store.find("appDomains", "appId", app_id) if not d.get("deletedAt")]
+    return sorted(found, key=lambda d: (d["createdAt"], d["id"]))
+
+
+def list_domains(rt: Runtime, caller: Caller, app_id: str) -> list[dict[str, Any]]:
+    """The app's domains."""
+    reachable_app(rt, caller, app_id)
+    return [pick(d, DOMAIN_FIELDS) for d in live_domains(rt, app_id)]
+
+
+def hostname_taken(rt: Runtime, hostname: str) -> bool:
+    """Whether a product domain or a live app domain already uses this hostname."""
+    if rt.store.find("domains", "domain", hostname):
+        return True
+    return any(not d.get("deletedAt") for d in rt.store.find("appDomains", "domain", hostname))
+
+
+def create_domain(rt: Runtime, caller: Caller, app_id: str, body: CreateAppDomainBody) -> dict[str, Any]:
+    """Add a hostname to the app; a hostname in use anywhere is a conflict."""
+    with rt.store.transaction():
+        reachable_app(rt, caller, app_id)
+        if hostname_taken(rt, body.domain):
+            raise Conflict(f"domain {body.domain} is already in use")
+        now = now_iso(rt)
+        domain = rt.store.insert("appDomains", {
+            "id": new_id("appdomain"), "appId": app_id, "domain": body.domain, "scope": "app",
+            "productId": None, "cloudflareId": None, "type": body.type, "origin": body.origin,
+            "createdAt": now, "updatedAt": now, "deletedAt": None})
+    return pick(domain, DOMAIN_FIELDS)
+
+
+def delete_domain(rt: Runtime, caller: Caller, app_id: str, domain_id: str) -> dict[str, Any]:
+    """Soft-delete an app domain and drop its routing config."""
+    with rt.store.transaction():
+        reachable_app(rt, caller, app_id)
+        domain = rt.store.get("appDomains", domain_id)
+        if domain is None or domain["appId"] != app_id or domain.get("deletedAt"):
+            raise not_found("domain")
+        now = now_iso(rt)
+        rt.store.update("appDomains", domain_id, {"deletedAt": now, "updatedAt": now})
+        rt.store.remove("routingConfigs", domain_id)
+    return {"id": domain_id}
+
+
+# -- config ------------------------------------------------------------------
+def _config_record(rt: Runtime, app_id: str) -> dict[str, Any] | None:
+    return next((c for c in rt.store.find("appConfigs", "appId", app_id)
+                 if not c.get("deletedAt")), None)
+
+
+def get_config(rt: Runtime, caller: Caller, app_id: str) -> dict[str, Any]:
+    """The app's config (an empty one when none was ever saved)."""
+    app = reachable_app(rt, caller, app_id)
+    record = _config_record(rt, app_id)
+    if record is None:
+        return {"config": {}, "organizationId": app["organizationId"], "productId": None,
+                "appId": app_id}
+    return pick(record, CONFIG_FIELDS)
+
+
+def merge_patch(target: Any, patch: Any) -> Any:
+    """RFC 7386 JSON merge patch: objects merge recursively, null removes a key."""
+    if not isinstance(patch, dict):
+        return patch
+    merged = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = merge_patch(merged.get(key), value)
+    return merged
+
+
+def update_config(rt: Runtime, caller: Caller, app_id: str, body: UpdateAppConfigBody) -> dict[str, Any]:
+    """Merge-patch the app's config (RFC 7386), creating the record if needed."""
+    with rt.store.transaction():
+        app = reachable_app(rt, caller, app_id)
+        record = _config_record(rt, app_id)
+        now = now_iso(rt)
+        if record is None:
+            record = _insert_config(rt, app, {}, now)
+        config = merge_patch(record["config"], body.config)
+        record = rt.store.update("appConfigs", record["id"], {"config": config, "updatedAt": now})
+    return pick(record, CONFIG_FIELDS)
