@@ -6,6 +6,7 @@ import json
 import stat
 import threading
 from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from click.testing import CliRunner
 
 from tpc_mock.auth.secrets import digest
 from tpc_mock.cli import main
+from tpc_mock.clock import parse_iso
 from tpc_mock.login import save_credentials
 from tpc_mock.runtime import Runtime
 from tpc_mock.server import LiveServer
@@ -117,6 +119,8 @@ def test_login_polls_until_another_thread_approves_then_whoami(server: LiveServe
     saved = json.loads(creds_file.read_text())
     assert set(saved) == {"baseUrl", "accessToken", "scope", "expiresAt"}
     assert (saved["baseUrl"], saved["scope"]) == (server.url, "content:read prompts:read analytics:read")
+    lifetime = parse_iso(saved["expiresAt"]) - datetime.now(timezone.utc)
+    assert 6.9 * 86400 < lifetime.total_seconds() <= 7 * 86400  # the session's lifetime
     session = rt.store.find_one("sessions", "tokenHash", digest(saved["accessToken"]))
     assert session is not None and session["scopes"] == ["content:read", "prompts:read",
                                                           "analytics:read"]

@@ -21,6 +21,8 @@ from typing import Any
 import click
 import requests
 
+from .clock import iso
+
 DEFAULT_BASE_URL = "http://127.0.0.1:8765"
 DEFAULT_CLIENT_ID = "tpc-cli"
 DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
@@ -194,7 +196,7 @@ def login(base_url: str, scopes: tuple[str, ...], client_id: str, config_path: P
     save_credentials(path, {
         "baseUrl": base_url.rstrip("/"), "accessToken": token["access_token"],
         "scope": token.get("scope", ""),
-        "expiresAt": expires_at.astimezone(timezone.utc).isoformat().replace("+00:00", "Z"),
+        "expiresAt": iso(expires_at),
     })
     click.echo(f"Logged in. Scopes: {token.get('scope') or '(none)'}")
     click.echo(f"Credentials saved to {path}")
