@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 declare_index("brands", "productId", "organizationId")
 declare_index("prompts", "brandId")
 declare_index("topics", "brandId")
-declare_index("sovDaily", "brandId")
+declare_index("sovSeries", "brandId")
 declare_index("userPersonas", "brandId")
 declare_index("conversationQueries", "brandId", "promptId")
 declare_index("views", "brandId", "organizationId")
@@ -88,6 +88,18 @@ def _window(args: SovQuery, rows: list[dict[str, Any]], today: date) -> tuple[da
     return start, end
 
 
+def _daily(series: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Unfold per prompt-and-engine series into one row per day."""
+    rows = []
+    for one in series:
+        first = date.fromisoformat(one["firstDate"])
+        for offset, runs in enumerate(one["runs"]):
+            rows.append({"date": (first + timedelta(days=offset)).isoformat(),
+                         "promptId": one["promptId"], "engine": one["engine"], "runs": runs,
+                         "mentions": {s: counts[offset] for s, counts in one["mentions"].items()}})
+    return rows
+
+
 def _sov(mentions: int, runs: int) -> float:
     return round(mentions / runs, 4) if runs else 0.0
 
@@ -136,6 +148,30 @@ def _rank_and_sort(rows: list[dict[str, Any]], sort_by: str, direction: str) -> 
     return rows
 
 
+def _sov_rows(rt: Runtime, args: SovQuery, brand: dict[str, Any], prompts: dict[str, Any]
+              ) -> tuple[list[dict[str, Any]], date, date]:
+    """The brand's daily rows inside the window that pass the prompt, topic and engine filters."""
+    series = [r for r in rt.store.find("sovSeries", "brandId", brand["id"]) if r["promptId"] in prompts]
+    days = _daily(series)
+    start, end = _window(args, days, rt.clock.now().date())
+    first, last = start.isoformat(), end.isoformat()
+    engine = args.engine.lower() if args.engine else None
+    rows = [r for r in days if first <= r["date"] <= last
+            and (not args.promptId or r["promptId"] == args.promptId)
+            and (not args.topicId or prompts[r["promptId"]]["topicId"] == args.topicId)
+            and (not engine or r["engine"] == engine)]
+    return rows, start, end
+
+
+def _time_series(rows: list[dict[str, Any]], start: date, end: date, subject: str) -> list[dict[str, Any]]:
+    """One point per day of the window (days without runs count zero)."""
+    per_day: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        per_day.setdefault(row["date"], []).append(row)
+    days = ((start + timedelta(days=n)).isoformat() for n in range((end - start).days + 1))
+    return [{"date": day, **_tally(per_day.get(day, []), subject)} for day in days]
+
+
 def share_of_voice(rt: Runtime, caller: Caller, args: SovQuery) -> dict[str, Any]:
     """Mentions per run of the product (and its competitors) over the window, from seeded days."""
     ref = args.productId or args.brandId
@@ -149,24 +185,9 @@ def share_of_voice(rt: Runtime, caller: Caller, args: SovQuery) -> dict[str, Any
         raise not_found("prompt")
     if args.topicId and args.topicId not in topics:
         raise not_found("topic")
-    days = [r for r in rt.store.find("sovDaily", "brandId", brand["id"]) if r["promptId"] in prompts]
-    start, end = _window(args, days, rt.clock.now().date())
-    engine = args.engine.lower() if args.engine else None
-    rows = [r for r in days if start.isoformat() <= r["date"] <= end.isoformat()
-            and (not args.promptId or r["promptId"] == args.promptId)
-            and (not args.topicId or prompts[r["promptId"]]["topicId"] == args.topicId)
-            and (not engine or r["engine"] == engine)]
-    per_day: dict[str, list[dict[str, Any]]] = {}
-    for row in rows:
-        per_day.setdefault(row["date"], []).append(row)
-    series = []
-    for offset in range((end - start).days + 1):
-        day = (start + timedelta(days=offset)).isoformat()
-        series.append({"date": day, **_tally(per_day.get(day, []), brand["productId"])})
-    products = sorted(
-        (g | {"product_id": g["key"], "product_name": g["label"]}
-         for g in _groups(rt, "product", brand, rows, prompts, topics)),
-        key=lambda g: (-g["sov"], g["product_name"]))
+    rows, start, end = _sov_rows(rt, args, brand, prompts)
+    products = sorted(_groups(rt, "product", brand, rows, prompts, topics),
+                      key=lambda g: (-g["sov"], g["label"]))
     sort_by, direction = args.sortBy or "sov", args.sortDirection or "desc"
     table = _rank_and_sort(_groups(rt, args.by or "product", brand, rows, prompts, topics),
                            sort_by, direction)
@@ -176,9 +197,9 @@ def share_of_voice(rt: Runtime, caller: Caller, args: SovQuery) -> dict[str, Any
         "pagination": {"page": args.page, "pageSize": args.pageSize, "total": len(table),
                        "totalPages": math.ceil(len(table) / args.pageSize)},
         "sort": {"sortBy": sort_by, "sortDirection": direction, "sortableDimensions": SORTABLE},
-        "timeSeries": series,
-        "products": [{k: p[k] for k in ("product_id", "product_name", "sov", "mentions", "runs")}
-                     for p in products],
+        "timeSeries": _time_series(rows, start, end, brand["productId"]),
+        "products": [{"product_id": p["key"], "product_name": p["label"], "sov": p["sov"],
+                      "mentions": p["mentions"], "runs": p["runs"]} for p in products],
         "rows": paged(table, args.page, args.pageSize),
     }
 

@@ -72,7 +72,7 @@ class _Part:
 def seed(tables: Tables, faker_seed: int) -> None:
     """Add this feature's tables to the seed (deterministic for `faker_seed`)."""
     part = _Part(tables, faker_seed)
-    for name in ("engines", "brands", "topics", "prompts", "sovDaily", "userPersonas",
+    for name in ("engines", "brands", "topics", "prompts", "sovSeries", "userPersonas",
                  "conversationQueries", "views", "simulationEnvironments", "simulationTasks",
                  "simulationRuns"):
         tables[name] = {}
@@ -124,23 +124,22 @@ def _prompts(part: _Part, brand: dict[str, Any], example: bool) -> list[dict[str
 
 
 def _sov(part: _Part, brand: dict[str, Any], prompts: list[dict[str, Any]], example: bool) -> None:
-    """Daily runs per prompt and engine, and how often each brand was mentioned in them."""
+    """Per prompt and engine, a daily series of runs and of each brand's mentions in them."""
     subjects = [brand["productId"]] + [c["id"] for c in brand["competitors"]]
-    last = SEED_EPOCH.date() - timedelta(days=1)
+    first: date = SEED_EPOCH.date() - timedelta(days=SOV_DAYS)
     for prompt in prompts:
         for engine_id, _, _ in ENGINES:
             odds = [part.rng.uniform(0.15, 0.8) for _ in subjects]
             drift = part.rng.uniform(-0.006, 0.01)
-            for offset in range(SOV_DAYS - 1, -1, -1):
-                day: date = last - timedelta(days=offset)
-                runs = part.rng.randint(2, 6 if example else 4)
-                trend = drift * (SOV_DAYS - offset)
-                mentions = {s: sum(part.rng.random() < min(0.95, max(0.02, p + trend))
-                                   for _ in range(runs)) for s, p in zip(subjects, odds)}
-                part.add("sovDaily", {
-                    "id": part.seq("sov"), "brandId": brand["id"], "date": day.isoformat(),
-                    "promptId": prompt["id"], "engine": engine_id, "runs": runs,
-                    "mentions": mentions})
+            runs = [part.rng.randint(2, 6 if example else 4) for _ in range(SOV_DAYS)]
+            mentions = {
+                subject: [sum(part.rng.random() < min(0.95, max(0.02, p + drift * day))
+                              for _ in range(count)) for day, count in enumerate(runs)]
+                for subject, p in zip(subjects, odds)}
+            part.add("sovSeries", {
+                "id": part.seq("sov"), "brandId": brand["id"], "promptId": prompt["id"],
+                "engine": engine_id, "firstDate": first.isoformat(), "runs": runs,
+                "mentions": mentions})
 
 
 def _conversations(
