@@ -14,6 +14,7 @@ import pytest
 from flask import Flask
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 from werkzeug.test import TestResponse
 
 from tpc_mock.api.site_pages import CreateSitePagesBody, DeleteSitePagesBody, UpdateSitePagesBody
@@ -34,7 +35,8 @@ VALID: dict[str, dict[str, Any]] = {
     "PATCH": {"productId": "product_123", "pages": [{"id": "page_123", "title": "Renamed"}]},
     "DELETE": {"productId": "product_123", "pageIds": ["page_123"]},
 }
-MODELS = {"POST": CreateSitePagesBody, "PATCH": UpdateSitePagesBody, "DELETE": DeleteSitePagesBody}
+MODELS: dict[str, type[BaseModel]] = {
+    "POST": CreateSitePagesBody, "PATCH": UpdateSitePagesBody, "DELETE": DeleteSitePagesBody}
 HYPOTHESIS = settings(max_examples=200, deadline=None, derandomize=True, database=None,
                       suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 # One value of each JSON type, keyed by its JSON-schema type name.
@@ -358,7 +360,7 @@ JSON_VALUES = st.recursive(
 
 def _field_paths(method: str) -> list[str]:
     schema = MODELS[method].model_json_schema()
-    item = next(iter(schema.get("$defs", {}).values()), {"properties": {}})
+    item: dict[str, Any] = next(iter(schema.get("$defs", {}).values()), {"properties": {}})
     return [*schema["properties"], *(f"pages.0.{name}" for name in item["properties"])]
 
 
@@ -442,6 +444,31 @@ def test_every_write_route_survives_hostile_bodies(method: str, path: str) -> No
     for content_type, raw in HOSTILE_BODIES:
         api.send(method, path, raw=raw, content_type=content_type,
                  headers={"Origin": "http://localhost:3000"})
+
+
+HOSTILE_QUERIES = [
+    "", f"page={10**30}&pageSize=-1&limit=1e309&offset=-5&days=nan",
+    "from=%00&to=9999-99-99&startDate=1e309&endDate=0001-01-01T00:00:00Z&since=-1",
+    "productId=%00&productSlug=%zz&organizationId=%ED%A0%80&domainId=%01&appId=%ff&id=%",
+    "cursor=%ff%fe&sort=%00&order=x&status=%00&type=%00&q=%F0%9F%92%A9&page=1&page=x",
+]
+
+
+def _read_routes() -> list[str]:
+    rules = create_app({"in_memory": True}).url_map.iter_rules()
+    return sorted({re.sub(r"<[^>]+>", "x%00", r.rule) for r in rules
+                   if r.rule.startswith(("/api/", "/__mock")) and "GET" in (r.methods or ())})
+
+
+@pytest.mark.parametrize("path", _read_routes())
+def test_every_read_route_survives_hostile_queries(api: Api, path: str) -> None:
+    bearer = api.client.get("/__mock/fixtures").get_json()["data"]["bearerTokens"][0]["token"]
+    for headers in ({"x-api-key": api.key, "x-tpc-product-id": "product_123"},
+                    {"authorization": f"Bearer {bearer}"}):
+        for query in HOSTILE_QUERIES:
+            for product in ("", "productId=product_123&"):
+                response = api.client.get(path, query_string=product + query, headers=headers)
+                assert_safe(response, path)
 
 
 # -- through waitress, raw bytes the test client would normalise ----------------------
