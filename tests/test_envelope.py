@@ -10,7 +10,6 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.helpers import assert_error
-
 from tpc_mock.envelope import ERROR_CLASSES, ERROR_CODES, ApiError, error_body, ok
 
 PAGES = "/api/v1/site/pages"

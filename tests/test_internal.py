@@ -8,7 +8,6 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.helpers import assert_error
-
 from tpc_mock.auth.sessions import COOKIE_NAME
 
 

@@ -9,7 +9,6 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.helpers import assert_error
-
 from tpc_mock.auth.sessions import COOKIE_NAME, SECURE_COOKIE_NAME
 
 PAGES = "/api/v1/site/pages?productId=product_123"

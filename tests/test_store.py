@@ -62,11 +62,10 @@ def test_failed_transaction_is_undone_in_memory_and_on_disk(
 ) -> None:
     path = tmp_path / "db.json"
     store = Store(seed_tables, path=path)
-    with pytest.raises(RuntimeError):
-        with store.transaction():
-            store.update("pages", "page_123", {"title": "Half"})
-            store.insert("pages", {"id": "page_new", "productId": "product_123"})
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), store.transaction():
+        store.update("pages", "page_123", {"title": "Half"})
+        store.insert("pages", {"id": "page_new", "productId": "product_123"})
+        raise RuntimeError("boom")
     assert store.get("pages", "page_123")["title"] == "Pricing"
     assert store.get("pages", "page_new") is None
     assert "page_new" not in {p["id"] for p in store.find("pages", "productId", "product_123")}

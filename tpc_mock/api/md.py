@@ -74,8 +74,7 @@ def tenant_product(rt: Runtime, caller: Caller, tenant: dict[str, Any]) -> dict[
 def markdown_by_path(rt: Runtime, caller: Caller, path: str, tenant: dict[str, Any]) -> dict[str, Any]:
     product = tenant_product(rt, caller, tenant)
     wanted = "/".join(p for p in path.split("/") if p)
-    if wanted.endswith(".md"):
-        wanted = wanted[:-3]
+    wanted = wanted.removesuffix(".md")
     candidates = {wanted} if wanted else {"", "index"}
     for page in rt.store.find("pages", "productId", product["id"]):
         if page["filePath"] in candidates and _is_public(page):
@@ -100,6 +99,6 @@ def get_markdown_by_path(path: str) -> Any:
 
 @operation(bp, "/api/v1/md/<id>", "GET", "getMdId", "Get public markdown content by ID",
            "Markdown", scopes=("content:read",), headers=TENANT_HEADERS)
-def get_markdown(id: str) -> Any:  # noqa: A002 - the operation's own parameter name
+def get_markdown(id: str) -> Any:
     caller = current_caller(["content:read"])
     return ok(markdown_by_id(runtime(), caller, id, _tenant(request.headers)))
