@@ -74,7 +74,8 @@ def serve(host: str, port: int, data: Path, in_memory: bool, seed: Path | None,
         raise click.ClickException(str(exc)) from exc
     server = waitress.create_server(app, host=config.host, port=config.port,
                                     threads=config.threads, ident="tpc-mock")
-    actual_port = server.effective_port  # type: ignore[attr-defined]
+    actual_port = server.effective_port  # type: ignore[union-attr]
+    app.extensions["tpc_mock"].bound_to(actual_port)
     url = f"http://{config.host}:{actual_port}"
     where = "in memory" if config.in_memory else str(config.data)
     click.echo(f"tpc-mock listening on {url}  (data: {where})")

@@ -74,6 +74,13 @@ class Runtime:
         creds: dict[str, Any] = self.seed.get("credentials", {})
         return creds
 
+    def bound_to(self, port: int) -> None:
+        """Record the port actually listened on (port 0 picks a free one)."""
+        from dataclasses import replace
+
+        if self.config.port != port:
+            self.config = replace(self.config, port=port)
+
     def reset(self) -> None:
         """Back to the seed: data, clock, journal, faults, rate-limit and idempotency state."""
         self.store.reset()

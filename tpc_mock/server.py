@@ -27,6 +27,7 @@ class LiveServer:
         )
         self.host = host
         self.port: int = self._server.effective_port
+        self.app.extensions["tpc_mock"].bound_to(self.port)
         self.url = f"http://{host}:{self.port}"
         self.error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name=f"tpc-mock:{self.port}", daemon=True)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import pydantic
-from flask import Response, current_app, g, jsonify, request
+from flask import Response, current_app, g, has_request_context, jsonify, request
 
 from .auth.resolve import Caller, require, resolve_caller
 from .envelope import (
@@ -32,8 +32,15 @@ def runtime() -> Runtime:
 
 
 def trusted_origins(rt: Runtime) -> set[str]:
-    """Origins allowed to send cookie-carrying writes: the CORS list and the server itself."""
-    return set(rt.config.cors_origins) | {rt.config.public_url}
+    """Origins allowed to send cookie-carrying writes: the CORS list and the server itself.
+
+    "The server itself" is the configured base URL and, inside a request, the origin the
+    client actually reached (a page served by tpc-mock calling tpc-mock is same-origin).
+    """
+    trusted = set(rt.config.cors_origins) | {rt.config.public_url}
+    if has_request_context():
+        trusted.add(request.host_url.rstrip("/"))
+    return trusted
 
 
 def current_caller(scopes: Iterable[str] = ()) -> Caller:

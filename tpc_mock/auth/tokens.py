@@ -71,7 +71,7 @@ def text_param(params: dict[str, Any], name: str, bad_request: Callable[[str], A
 
 def check_trusted_origin() -> None:
     """better-auth's CSRF check: a cookie-carrying write needs a trusted Origin."""
-    trusted = trusted_origins(runtime()) | {request.host_url.rstrip("/")}
+    trusted = trusted_origins(runtime())
     check_origin(request.method, request.headers, trusted)
 
 
