@@ -117,7 +117,7 @@ def test_sov_filters(client: FlaskClient, full_key: str) -> None:
     topics = _sov(client, full_key, by="topic").get_json()["data"]["rows"]
     topic = _sov(client, full_key, topicId=topics[0]["key"], by="topic").get_json()["data"]
     assert [r["key"] for r in topic["rows"]] == [topics[0]["key"]]
-    week = _sov(client, full_key, start="2025-12-20", end="2025-12-26T23:00:00Z").get_json()["data"]
+    week = _sov(client, full_key, start="2025-12-19T22:00:00-05:00", end="2025-12-26T23:00:00Z").get_json()["data"]
     assert [d["date"] for d in week["timeSeries"]][::6] == ["2025-12-20", "2025-12-26"]
     assert len(week["timeSeries"]) == 7
     paged = _sov(client, full_key, by="prompt", pageSize=1, page=2).get_json()["data"]
@@ -139,6 +139,7 @@ def test_sov_accepts_the_deprecated_brand_id(client: FlaskClient, full_key: str)
 @pytest.mark.parametrize(("params", "path"), [
     ({"by": "country"}, "by"), ({"pageSize": 101}, "pageSize"), ({"page": 0}, "page"),
     ({"sortBy": "name"}, "sortBy"), ({"start": "last week"}, "start"),
+    ({"start": "2025-12-20junk"}, "start"), ({"end": "2025-13-01"}, "end"),
     ({"start": "2025-12-20", "end": "2025-12-01"}, "start"), ({"productId": None}, "productId"),
     ({"start": "2020-01-01", "end": "2025-12-01"}, "end"),
 ])

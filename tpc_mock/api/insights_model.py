@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..auth.resolve import Caller
 from ..auth.secrets import new_token
-from ..clock import iso
+from ..clock import iso, parse_iso
 from ..envelope import ValidationError, not_found
 from ..runtime import Runtime
 from ..store import declare_index
@@ -68,8 +68,8 @@ def _day(text: str | None, path: str) -> date | None:
     if text is None:
         return None
     try:
-        return date.fromisoformat(text[:10])
-    except ValueError:
+        return date.fromisoformat(text) if len(text) <= 10 else parse_iso(text).date()
+    except (ValueError, OverflowError):
         raise invalid(path, "expected a date (YYYY-MM-DD) or an ISO-8601 timestamp") from None
 
 
@@ -80,7 +80,7 @@ def _window(args: SovQuery, rows: list[dict[str, Any]], today: date) -> tuple[da
     if end is None:
         end = max(latest, start) if start else latest
     if start is None:
-        start = end - timedelta(days=29)
+        start = max(date.min, end - timedelta(days=min(29, (end - date.min).days)))
     if start > end:
         raise invalid("start", "start must not be after end")
     if (end - start).days >= MAX_SOV_DAYS:
