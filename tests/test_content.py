@@ -355,3 +355,20 @@ def test_bearer_reaches_every_org_of_its_user(client: FlaskClient, bearer: str, 
     outsider_org = creds["apiKeys"][3]["organizationId"]
     assert_error(client.get(f"/api/v1/content/count/{outsider_org}",
                             headers={"Authorization": f"Bearer {bearer}"}), 404, "NOT_FOUND")
+
+
+def test_put_source_url_and_seo_fields(client: FlaskClient, full_key: str) -> None:
+    data = _send(client, "PUT", "/api/v1/content/page_123", full_key, {
+        "sourceUrl": "https://example.com/old-pricing", "canonicalUrl": "https://example.com/pricing",
+        "twitterTitle": "Prices", "descriptionForAgent": "Plans and prices",
+        "tiptapJson": {"type": "doc", "content": []}}).get_json()["data"]
+    assert data["sourceUrl"] == "https://example.com/old-pricing"
+    assert (data["canonicalUrl"], data["twitterTitle"], data["descriptionForAgent"]) == (
+        "https://example.com/pricing", "Prices", "Plans and prices")
+    assert data["tiptapJson"] == {"type": "doc", "content": []}
+    found = _get(client, "/api/v1/content/by-path", full_key, brandId="brand_123", path="pricing")
+    assert found.get_json()["data"]["sourceUrl"] == "https://example.com/old-pricing"
+    cleared = _send(client, "PUT", "/api/v1/content/page_123", full_key, {"canonicalUrl": None})
+    assert cleared.get_json()["data"]["canonicalUrl"] is None
+    assert_error(_send(client, "PUT", "/api/v1/content/page_123", full_key, {"sourceUrl": None}),
+                 422, "VALIDATION_ERROR")
