@@ -127,15 +127,10 @@ def _read_body() -> Any:
         return UNDEFINED
 
 
-def _own_origin() -> str:
-    return request.host_url.rstrip("/")
-
-
 @bp.before_request
 def enforce_trusted_origin() -> None:
     """better-auth's origin check for every state-changing route of this blueprint."""
-    trusted = trusted_origins(runtime()) | {_own_origin()}
-    check_origin(request.method, request.headers, trusted,
+    check_origin(request.method, request.headers, trusted_origins(runtime()),
                  sign_in=request.endpoint == "auth_routes.sign_in")
 
 
