@@ -35,7 +35,9 @@ def routes(client: FlaskClient, key: str) -> list[dict[str, Any]]:
     return result
 
 
-def unrouted(app: Flask, client: FlaskClient, key: str, status: str = "published") -> list[dict[str, Any]]:
+def unrouted(
+    app: Flask, client: FlaskClient, key: str, status: str = "published"
+) -> list[dict[str, Any]]:
     routed = {r["targetId"] for r in routes(client, key)}
     return sorted((p for p in pages_of(app, "product_123", status) if p["id"] not in routed),
                   key=lambda p: p["filePath"])
@@ -57,7 +59,8 @@ def test_list_routes(client: FlaskClient, read_key: str) -> None:
         "app_123", "product_document", "page_123")
     assert list(pricing["target"]) == TARGET_FIELDS
     assert pricing["target"]["sourceUrl"] == "https://docs.example.com/pricing"
-    assert (pricing["target"]["title"], pricing["target"]["productId"]) == ("Pricing", "product_123")
+    target = pricing["target"]
+    assert (target["title"], target["productId"]) == ("Pricing", "product_123")
     assert pricing["product"] == EXAMPLE_PRODUCT
 
 
@@ -73,11 +76,15 @@ def test_create_route_normalizes_the_path(app: Flask, client: FlaskClient, full_
     assert created in routes(client, full_key)
 
 
-def test_create_route_on_a_taken_path_conflicts(app: Flask, client: FlaskClient, full_key: str) -> None:
+def test_create_route_on_a_taken_path_conflicts(
+    app: Flask, client: FlaskClient, full_key: str
+) -> None:
     page = unrouted(app, client, full_key)[0]
     for target in (page["id"], "page_123"):
-        response = client.post(ROUTES, json={"path": "/pricing", "targetId": target}, headers=h(full_key))
-        assert_error(response, 409, "CONFLICT", "a route with path '/pricing' already exists in this app")
+        response = client.post(ROUTES, json={"path": "/pricing", "targetId": target},
+                               headers=h(full_key))
+        assert_error(response, 409, "CONFLICT",
+                     "a route with path '/pricing' already exists in this app")
     assert len(routes(client, full_key)) == 6
 
 
@@ -89,7 +96,9 @@ def test_create_route_to_unreachable_target(app: Flask, client: FlaskClient, ful
     assert len(routes(client, full_key)) == 6
 
 
-def test_create_route_to_a_product_not_attached(app: Flask, client: FlaskClient, full_key: str) -> None:
+def test_create_route_to_a_product_not_attached(
+    app: Flask, client: FlaskClient, full_key: str
+) -> None:
     page = pages_of(app, SECOND_PRODUCT)[0]
     response = client.post(ROUTES, json={"path": "/x", "targetId": page["id"]}, headers=h(full_key))
     body = assert_error(response, 422, "BUSINESS_LOGIC_ERROR",
@@ -100,7 +109,8 @@ def test_create_route_to_a_product_not_attached(app: Flask, client: FlaskClient,
 
 @pytest.mark.parametrize(("body", "path"), [
     ({"targetId": "page_123"}, "path"), ({"path": "", "targetId": "page_123"}, "path"),
-    ({"path": "/a b", "targetId": "page_123"}, "path"), ({"path": "/a?b", "targetId": "page_123"}, "path"),
+    ({"path": "/a b", "targetId": "page_123"}, "path"),
+    ({"path": "/a?b", "targetId": "page_123"}, "path"),
     ({"path": "/" + "a" * 2048, "targetId": "page_123"}, "path"), ({"path": "/x"}, "targetId"),
     ({"path": "/x", "targetId": ""}, "targetId"),
     ({"path": "/x", "targetId": "page_123", "targetType": "page"}, "targetType"),
@@ -114,7 +124,8 @@ def test_update_route(app: Flask, client: FlaskClient, full_key: str) -> None:
     route = next(r for r in routes(client, full_key) if r["path"] == "/pricing")
     page = unrouted(app, client, full_key)[0]
     app.extensions["tpc_mock"].clock.advance(30)
-    moved = data(client.patch(f"{ROUTES}/{route['id']}", json={"path": "plans"}, headers=h(full_key)))
+    moved = data(client.patch(f"{ROUTES}/{route['id']}", json={"path": "plans"},
+                              headers=h(full_key)))
     assert list(moved) == ROUTE_FIELDS
     assert (moved["path"], moved["targetId"]) == ("/plans", "page_123")
     assert moved["updatedAt"] > route["updatedAt"] and moved["createdAt"] == route["createdAt"]
@@ -128,7 +139,8 @@ def test_update_route(app: Flask, client: FlaskClient, full_key: str) -> None:
 def test_update_route_errors(app: Flask, client: FlaskClient, full_key: str) -> None:
     first, second = routes(client, full_key)[:2]
     url = f"{ROUTES}/{first['id']}"
-    assert_error(client.patch(url, json={"path": second["path"]}, headers=h(full_key)), 409, "CONFLICT",
+    assert_error(client.patch(url, json={"path": second["path"]}, headers=h(full_key)),
+                 409, "CONFLICT",
                  f"a route with path '{second['path']}' already exists in this app")
     assert_error(client.patch(url, json={"targetId": DELETED_PAGE}, headers=h(full_key)),
                  404, "NOT_FOUND", "target not found")
@@ -153,7 +165,8 @@ def test_route_of_another_app_is_not_found(client: FlaskClient, full_key: str) -
 
 def test_delete_route(client: FlaskClient, full_key: str) -> None:
     route = routes(client, full_key)[0]
-    assert data(client.delete(f"{ROUTES}/{route['id']}", headers=h(full_key))) == {"id": route["id"]}
+    deleted = client.delete(f"{ROUTES}/{route['id']}", headers=h(full_key))
+    assert data(deleted) == {"id": route["id"]}
     assert route["id"] not in [r["id"] for r in routes(client, full_key)]
     assert_error(client.delete(f"{ROUTES}/{route['id']}", headers=h(full_key)), 404, "NOT_FOUND",
                  "route not found")
@@ -173,7 +186,9 @@ def test_route_writes_need_content_write(client: FlaskClient, read_key: str, ful
     assert len(routes(client, full_key)) == 6
 
 
-def test_routes_of_another_organization(client: FlaskClient, other_org_key: str, full_key: str) -> None:
+def test_routes_of_another_organization(
+    client: FlaskClient, other_org_key: str, full_key: str
+) -> None:
     route_id = routes(client, full_key)[0]["id"]
     batch = {"routes": [{"path": "/x", "targetId": "page_123"}]}
     for response in (
@@ -197,7 +212,9 @@ def candidates(client: FlaskClient, key: str, **query: Any) -> dict[str, Any]:
     return result
 
 
-def test_candidates_are_the_unrouted_published_pages(app: Flask, client: FlaskClient, read_key: str) -> None:
+def test_candidates_are_the_unrouted_published_pages(
+    app: Flask, client: FlaskClient, read_key: str
+) -> None:
     result = candidates(client, read_key)
     expected = unrouted(app, client, read_key)
     assert result["appId"] == "app_123" and result["candidateCount"] == len(expected) > 0
@@ -207,14 +224,16 @@ def test_candidates_are_the_unrouted_published_pages(app: Flask, client: FlaskCl
         assert (candidate["targetType"], candidate["suggestedPath"], candidate["pathStatus"]) == (
             "product_document", "/" + page["filePath"], "available")
         assert candidate["existingRoute"] is None and candidate["pathConflict"] is None
-        assert list(candidate["target"]) == TARGET_FIELDS and candidate["product"] == EXAMPLE_PRODUCT
+        assert list(candidate["target"]) == TARGET_FIELDS
+        assert candidate["product"] == EXAMPLE_PRODUCT
 
 
 def test_candidates_follow_the_routes(app: Flask, client: FlaskClient, full_key: str) -> None:
     first, second = unrouted(app, client, full_key)[:2]
     route = data(client.post(ROUTES, json={"path": first["filePath"], "targetId": first["id"]},
                              headers=h(full_key)))
-    clash = data(client.post(ROUTES, json={"path": "/" + second["filePath"], "targetId": "page_123"},
+    clash = data(client.post(ROUTES, json={"path": "/" + second["filePath"],
+                                           "targetId": "page_123"},
                              headers=h(full_key)))
     result = candidates(client, full_key)
     by_id = {c["targetId"]: c for c in result["candidates"]}
@@ -223,7 +242,8 @@ def test_candidates_follow_the_routes(app: Flask, client: FlaskClient, full_key:
     assert by_id[second["id"]]["pathConflict"] == {
         "id": clash["id"], "path": clash["path"], "targetType": "product_document",
         "targetId": "page_123"}
-    routed = {c["targetId"]: c for c in candidates(client, full_key, includeRouted="true")["candidates"]}
+    everything = candidates(client, full_key, includeRouted="true")["candidates"]
+    routed = {c["targetId"]: c for c in everything}
     assert routed[first["id"]]["pathStatus"] == "already_routed"
     assert routed[first["id"]]["existingRoute"] == {"id": route["id"], "path": route["path"]}
     assert routed["page_123"]["pathStatus"] == "already_routed"
@@ -235,11 +255,14 @@ def test_candidates_by_status_and_product(app: Flask, client: FlaskClient, full_
     assert {c["targetId"] for c in drafts["candidates"]} == {
         p["id"] for p in pages_of(app, "product_123", "draft")}
     assert {c["target"]["status"] for c in drafts["candidates"]} == {"draft"}
-    assert_error(client.get(f"{EXAMPLE}/route-candidates", query_string={"productId": SECOND_PRODUCT},
+    assert_error(client.get(f"{EXAMPLE}/route-candidates",
+                            query_string={"productId": SECOND_PRODUCT},
                             headers=h(full_key)), 404, "NOT_FOUND", "product not found")
-    data(client.post(f"{EXAMPLE}/resources", json={"resourceId": SECOND_PRODUCT}, headers=h(full_key)))
+    data(client.post(f"{EXAMPLE}/resources", json={"resourceId": SECOND_PRODUCT},
+                     headers=h(full_key)))
     second = candidates(client, full_key, productId=SECOND_PRODUCT)
-    assert {c["targetId"] for c in second["candidates"]} == {p["id"] for p in pages_of(app, SECOND_PRODUCT)}
+    expected = {p["id"] for p in pages_of(app, SECOND_PRODUCT)}
+    assert {c["targetId"] for c in second["candidates"]} == expected
 
 
 @pytest.mark.parametrize(("query", "path"), [
@@ -252,7 +275,9 @@ def test_candidates_validation(client: FlaskClient, read_key: str, query: Any, p
 
 
 # -- import preview and batch ----------------------------------------------------
-def mixed_import(app: Flask, client: FlaskClient, key: str, creds: dict[str, Any]) -> list[dict[str, Any]]:
+def mixed_import(
+    app: Flask, client: FlaskClient, key: str, creds: dict[str, Any]
+) -> list[dict[str, Any]]:
     fresh = unrouted(app, client, key)
     existing = next(r for r in routes(client, key) if r["path"] != "/pricing")
     return [
@@ -269,7 +294,8 @@ def test_import_preview_classifies_every_route(app: Flask, client: FlaskClient, 
                                                creds: dict[str, Any]) -> None:
     before = routes(client, full_key)
     inputs = mixed_import(app, client, full_key, creds)
-    result = data(client.post(f"{ROUTES}/import-preview", json={"routes": inputs}, headers=h(full_key)))
+    result = data(client.post(f"{ROUTES}/import-preview", json={"routes": inputs},
+                              headers=h(full_key)))
     assert (result["appId"], result["valid"]) == ("app_123", False)
     assert (result["createCount"], result["skipCount"], result["conflictCount"]) == (1, 1, 4)
     rows = result["routes"]
@@ -287,13 +313,16 @@ def test_import_preview_classifies_every_route(app: Flask, client: FlaskClient, 
                                        "targetType": "product_document",
                                        "targetId": clash["targetId"]}
     assert rows[2]["existingRoute"] is None
-    assert rows[0]["target"]["id"] == inputs[0]["targetId"] and rows[0]["product"] == EXAMPLE_PRODUCT
+    assert rows[0]["target"]["id"] == inputs[0]["targetId"]
+    assert rows[0]["product"] == EXAMPLE_PRODUCT
     assert rows[4]["target"] is None and rows[4]["product"] is None
     assert rows[5]["product"]["id"] == SECOND_PRODUCT
     assert routes(client, full_key) == before  # a preview writes nothing
 
 
-def test_import_preview_of_a_clean_import_is_valid(app: Flask, client: FlaskClient, full_key: str) -> None:
+def test_import_preview_of_a_clean_import_is_valid(
+    app: Flask, client: FlaskClient, full_key: str
+) -> None:
     page = unrouted(app, client, full_key)[0]
     result = data(client.post(f"{ROUTES}/import-preview", json={"routes": [
         {"path": "/a", "targetId": page["id"]}]}, headers=h(full_key)))
@@ -307,7 +336,9 @@ def test_import_preview_of_a_clean_import_is_valid(app: Flask, client: FlaskClie
     ({"routes": [{"path": "/a b", "targetId": "page_123"}]}, "routes.0.path"),
     ({"routes": [{"path": "/a"}]}, "routes.0.targetId"),
 ])
-def test_import_validation(client: FlaskClient, full_key: str, url: str, body: Any, path: str) -> None:
+def test_import_validation(
+    client: FlaskClient, full_key: str, url: str, body: Any, path: str
+) -> None:
     assert path in issue_paths(client.post(url, json=body, headers=h(full_key)))
     assert len(routes(client, full_key)) == 6
 
@@ -330,7 +361,8 @@ def test_batch_with_a_conflict_writes_nothing(app: Flask, client: FlaskClient, f
     before = routes(client, full_key)
     inputs = mixed_import(app, client, full_key, creds)
     response = client.post(f"{ROUTES}/batch", json={"routes": inputs}, headers=h(full_key))
-    body = assert_error(response, 409, "CONFLICT", "4 route(s) cannot be created; nothing was written")
+    body = assert_error(response, 409, "CONFLICT",
+                        "4 route(s) cannot be created; nothing was written")
     assert body["details"]["conflictCount"] == 4
     assert body["details"]["issues"] == [
         {"path": "routes.2.path", "message": "path_conflict"},
@@ -371,7 +403,8 @@ def llms(client: FlaskClient, key: str, **query: Any) -> str:
 def test_llms_txt_lists_the_routed_pages(app: Flask, client: FlaskClient, read_key: str) -> None:
     text = llms(client, read_key)
     lines = text.splitlines()
-    assert lines[:3] == ["# Example App", "", "> Example Product's pricing, docs and guides, served by TPC."]
+    assert lines[:3] == ["# Example App", "",
+                         "> Example Product's pricing, docs and guides, served by TPC."]
     links = [line for line in lines if line.startswith("- [")]
     assert len(links) == len(routes(client, read_key))
     assert "- [Pricing](https://app.example.com/pricing)" in text
@@ -386,7 +419,8 @@ def test_llms_txt_path_prefix_and_drafts(app: Flask, client: FlaskClient, full_k
     assert sum(1 for line in text.splitlines() if line.startswith("- [")) == len(guides) > 0
     assert "## Pages" not in text and "/pricing" not in text
     draft = pages_of(app, "product_123", "draft")[0]
-    data(client.post(ROUTES, json={"path": "/guides/draft", "targetId": draft["id"]}, headers=h(full_key)))
+    data(client.post(ROUTES, json={"path": "/guides/draft", "targetId": draft["id"]},
+                     headers=h(full_key)))
     assert "/guides/draft" not in llms(client, full_key)
 
 

@@ -229,21 +229,25 @@ def test_update_app(app: Flask, client: FlaskClient, full_key: str) -> None:
                                                "metadata": None}, headers=h(full_key)))
     assert list(changed) == APP_FIELDS
     assert (changed["name"], changed["slug"], changed["metadata"]) == ("Renamed", "renamed", None)
-    assert changed["updatedAt"] > before["updatedAt"] and changed["createdAt"] == before["createdAt"]
+    assert changed["updatedAt"] > before["updatedAt"]
+    assert changed["createdAt"] == before["createdAt"]
     again = data(client.get(EXAMPLE, headers=h(full_key)))
     assert (again["name"], again["slug"], again["metadata"]) == ("Renamed", "renamed", None)
     # Fields left out stay as they are.
-    assert data(client.patch(EXAMPLE, json={"name": "Only"}, headers=h(full_key)))["slug"] == "renamed"
+    only = client.patch(EXAMPLE, json={"name": "Only"}, headers=h(full_key))
+    assert data(only)["slug"] == "renamed"
 
 
 def test_update_to_a_taken_slug_conflicts(client: FlaskClient, full_key: str) -> None:
     other = create(client, full_key, name="Other")
-    response = client.patch(f"{APPS}/{other['id']}", json={"slug": "example-app"}, headers=h(full_key))
+    response = client.patch(f"{APPS}/{other['id']}", json={"slug": "example-app"},
+                            headers=h(full_key))
     assert_error(response, 409, "CONFLICT",
                  "an app with slug 'example-app' already exists in this organization")
     assert data(client.get(f"{APPS}/{other['id']}", headers=h(full_key)))["slug"] == "other"
     # Keeping its own slug is not a conflict.
-    assert data(client.patch(EXAMPLE, json={"slug": "example-app"}, headers=h(full_key)))["slug"] == "example-app"
+    same = client.patch(EXAMPLE, json={"slug": "example-app"}, headers=h(full_key))
+    assert data(same)["slug"] == "example-app"
 
 
 @pytest.mark.parametrize(("body", "path"), [
@@ -255,13 +259,17 @@ def test_update_validation(client: FlaskClient, full_key: str, body: Any, path: 
     assert data(client.get(EXAMPLE, headers=h(full_key)))["name"] == "Example App"
 
 
-def test_update_and_delete_need_content_write(client: FlaskClient, read_key: str, full_key: str) -> None:
+def test_update_and_delete_need_content_write(
+    client: FlaskClient, read_key: str, full_key: str
+) -> None:
     assert_insufficient(client.patch(EXAMPLE, json={"name": "X"}, headers=h(read_key)))
     assert_insufficient(client.delete(EXAMPLE, headers=h(read_key)))
     assert data(client.get(EXAMPLE, headers=h(full_key)))["name"] == "Example App"
 
 
-def test_delete_app_is_soft_and_releases_its_domains(app: Flask, client: FlaskClient, full_key: str) -> None:
+def test_delete_app_is_soft_and_releases_its_domains(
+    app: Flask, client: FlaskClient, full_key: str
+) -> None:
     assert data(client.delete(EXAMPLE, headers=h(full_key))) == {"id": "app_123"}
     assert_error(client.get(EXAMPLE, headers=h(full_key)), 404, "NOT_FOUND", "app not found")
     assert_error(client.delete(EXAMPLE, headers=h(full_key)), 404, "NOT_FOUND", "app not found")
@@ -304,8 +312,11 @@ def test_attach_twice_conflicts(client: FlaskClient, full_key: str) -> None:
 
 
 @pytest.mark.parametrize("product_id", [FOREIGN_PRODUCT, "product_nope"])
-def test_attach_unreachable_product_is_not_found(client: FlaskClient, full_key: str, product_id: str) -> None:
-    response = client.post(f"{EXAMPLE}/resources", json={"resourceId": product_id}, headers=h(full_key))
+def test_attach_unreachable_product_is_not_found(
+    client: FlaskClient, full_key: str, product_id: str
+) -> None:
+    response = client.post(f"{EXAMPLE}/resources", json={"resourceId": product_id},
+                           headers=h(full_key))
     assert_error(response, 404, "NOT_FOUND", "product not found")
     assert len(resources(client, full_key)) == 1
 
@@ -327,7 +338,9 @@ def test_resources_of_another_organization(client: FlaskClient, other_org_key: s
         assert_error(response, 404, "NOT_FOUND", "app not found")
 
 
-def test_resource_writes_need_content_write(client: FlaskClient, read_key: str, full_key: str) -> None:
+def test_resource_writes_need_content_write(
+    client: FlaskClient, read_key: str, full_key: str
+) -> None:
     assert_insufficient(client.post(f"{EXAMPLE}/resources", json={"resourceId": SECOND_PRODUCT},
                                     headers=h(read_key)))
     assert_insufficient(client.delete(f"{EXAMPLE}/resources", json={"resourceId": "product_123"},
@@ -366,7 +379,8 @@ def test_detach_deleting_dependent_routes(client: FlaskClient, full_key: str) ->
 
 
 def test_detach_without_routes_and_reattach(client: FlaskClient, full_key: str) -> None:
-    data(client.post(f"{EXAMPLE}/resources", json={"resourceId": SECOND_PRODUCT}, headers=h(full_key)))
+    data(client.post(f"{EXAMPLE}/resources", json={"resourceId": SECOND_PRODUCT},
+                     headers=h(full_key)))
     detached = data(client.delete(f"{EXAMPLE}/resources", json={"resourceId": SECOND_PRODUCT},
                                   headers=h(full_key)))
     assert detached["deletedDependentRouteCount"] == 0
@@ -440,7 +454,8 @@ def test_create_domain_in_use_conflicts(client: FlaskClient, full_key: str, host
 
 @pytest.mark.parametrize(("body", "path"), [
     ({}, "domain"), ({"domain": "Not_A_Domain"}, "domain"), ({"domain": "localhost"}, "domain"),
-    ({"domain": "UPPER.example.com"}, "domain"), ({"domain": "a.example.com", "type": "mail"}, "type"),
+    ({"domain": "UPPER.example.com"}, "domain"),
+    ({"domain": "a.example.com", "type": "mail"}, "type"),
     ({"domain": "a.example.com", "origin": ""}, "origin"),
 ])
 def test_create_domain_validation(client: FlaskClient, full_key: str, body: Any, path: str) -> None:
@@ -454,7 +469,8 @@ def test_delete_domain(client: FlaskClient, full_key: str) -> None:
     assert [d["domain"] for d in domains(client, full_key)] == ["metrics.example.com"]
     assert_error(client.delete(url, headers=h(full_key)), 404, "NOT_FOUND", "domain not found")
     # The hostname is free again.
-    again = client.post(f"{EXAMPLE}/domains", json={"domain": "app.example.com"}, headers=h(full_key))
+    again = client.post(f"{EXAMPLE}/domains", json={"domain": "app.example.com"},
+                        headers=h(full_key))
     assert data(again)["id"] != "appdomain_123"
 
 
@@ -473,7 +489,9 @@ def test_domains_of_another_organization(client: FlaskClient, other_org_key: str
         assert_error(response, 404, "NOT_FOUND", "app not found")
 
 
-def test_domain_writes_need_content_write(client: FlaskClient, read_key: str, full_key: str) -> None:
+def test_domain_writes_need_content_write(
+    client: FlaskClient, read_key: str, full_key: str
+) -> None:
     assert_insufficient(client.post(f"{EXAMPLE}/domains", json={"domain": "x.example.net"},
                                     headers=h(read_key)))
     assert_insufficient(client.delete(f"{EXAMPLE}/domains/appdomain_123", headers=h(read_key)))

@@ -18,9 +18,10 @@ DOCS = "/api/v1/domain/domain_123/routing"  # docs.example.com, a product web do
 APP_DOMAIN = "/api/v1/domain/appdomain_123/routing"  # app.example.com, app_123's web domain
 STATE_FIELDS = ["config", "publishedAt", "publishedHash", "publishStatus", "publishError"]
 ISO_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
-DOCS_APP = {"mode": "path_routing", "fallbackOrigin": {"url": "https://origin.example.com"},
-            "paths": [{"id": "docs", "pathPrefix": "/docs",
-                       "destination": {"type": "app", "appId": "app_123"}}]}
+DOCS_APP: dict[str, Any] = {
+    "mode": "path_routing", "fallbackOrigin": {"url": "https://origin.example.com"},
+    "paths": [{"id": "docs", "pathPrefix": "/docs",
+               "destination": {"type": "app", "appId": "app_123"}}]}
 
 
 def sha(config: dict[str, Any]) -> str:
@@ -48,8 +49,10 @@ def test_seeded_routing_is_published(app: Flask, client: FlaskClient, full_key: 
     url = f"/api/v1/domain/{www_domain(app)}/routing"
     state = data(client.get(url, headers=h(full_key)))
     assert list(state) == STATE_FIELDS
+    path = {"id": "docs", "pathPrefix": "/docs", "preservePathPrefix": True,
+            "destination": {"type": "app", "appId": "app_123"}}
     assert state["config"] == {"version": 1, "hostname": "www.example.com", **DOCS_APP,
-                               "paths": [{**DOCS_APP["paths"][0], "preservePathPrefix": True}]}
+                               "paths": [path]}
     assert (state["publishStatus"], state["publishError"]) == ("published", None)
     assert state["publishedHash"] == sha(state["config"]) and ISO_MS.match(state["publishedAt"])
     checked = data(client.post(url + "/validate", json=DOCS_APP, headers=h(full_key)))
@@ -96,7 +99,8 @@ def test_routing_of_a_non_web_domain_is_refused(client: FlaskClient, full_key: s
     url = f"/api/v1/domain/{metric['id']}/routing"
     for response in (client.get(url, headers=h(full_key)),
                      client.put(url, json={"mode": "full_shadow"}, headers=h(full_key))):
-        assert_error(response, 422, "BUSINESS_LOGIC_ERROR", "routing is only available for web domains")
+        assert_error(response, 422, "BUSINESS_LOGIC_ERROR",
+                     "routing is only available for web domains")
 
 
 @pytest.mark.parametrize(("body", "path"), [
@@ -144,7 +148,8 @@ def test_business_validation(app: Flask, client: FlaskClient, full_key: str,
         {"id": "same", "pathPrefix": "/d", "destination": {"type": "app", "appId": "app_123"}}]}
     for response in (client.put(DOCS, json=body, headers=h(full_key)),
                      client.post(DOCS + "/validate", json=body, headers=h(full_key))):
-        issues = assert_error(response, 422, "VALIDATION_ERROR", "validation failed")["details"]["issues"]
+        error = assert_error(response, 422, "VALIDATION_ERROR", "validation failed")
+        issues = error["details"]["issues"]
         assert issues == [
             {"path": "paths.0.destination.appId", "message": "app not found"},
             {"path": "paths.1.destination.appId", "message": "app not found"},
@@ -168,7 +173,9 @@ def test_validate_checks_without_saving(client: FlaskClient, full_key: str) -> N
     assert saved["publishedHash"] == result["configHash"]
 
 
-def test_publish_republishes_the_saved_config(app: Flask, client: FlaskClient, full_key: str) -> None:
+def test_publish_republishes_the_saved_config(
+    app: Flask, client: FlaskClient, full_key: str
+) -> None:
     assert_error(client.post(DOCS + "/publish", headers=h(full_key)), 422, "BUSINESS_LOGIC_ERROR",
                  "no routing config is saved for this domain; PUT one first")
     saved = data(client.put(DOCS, json=DOCS_APP, headers=h(full_key)))
@@ -200,7 +207,9 @@ def test_delete_resets_to_the_default(app: Flask, client: FlaskClient, full_key:
     assert data(client.delete(DOCS, headers=h(full_key))) == default("docs.example.com")
 
 
-def test_deleting_an_app_domain_drops_its_routing(app: Flask, client: FlaskClient, full_key: str) -> None:
+def test_deleting_an_app_domain_drops_its_routing(
+    app: Flask, client: FlaskClient, full_key: str
+) -> None:
     data(client.put(APP_DOMAIN, json={"mode": "full_shadow"}, headers=h(full_key)))
     data(client.delete("/api/v1/apps/app_123/domains/appdomain_123", headers=h(full_key)))
     assert_error(client.get(APP_DOMAIN, headers=h(full_key)), 404, "NOT_FOUND", "domain not found")
@@ -220,10 +229,13 @@ def test_domain_outside_reach_is_not_found(client: FlaskClient, other_org_key: s
     assert data(client.get(DOCS, headers=h(full_key))) == default("docs.example.com")
 
 
-def test_routing_writes_need_content_write(client: FlaskClient, read_key: str, full_key: str) -> None:
+def test_routing_writes_need_content_write(
+    client: FlaskClient, read_key: str, full_key: str
+) -> None:
     for response in (client.put(DOCS, json={"mode": "full_shadow"}, headers=h(read_key)),
                      client.delete(DOCS, headers=h(read_key)),
-                     client.post(DOCS + "/validate", json={"mode": "full_shadow"}, headers=h(read_key)),
+                     client.post(DOCS + "/validate", json={"mode": "full_shadow"},
+                                 headers=h(read_key)),
                      client.post(DOCS + "/publish", headers=h(read_key))):
         assert_insufficient(response)
     assert data(client.get(DOCS, headers=h(full_key))) == default("docs.example.com")

@@ -71,7 +71,9 @@ def now_iso(rt: Runtime) -> str:
 
 
 # -- organization and app reach ---------------------------------------------
-def target_organization(rt: Runtime, caller: Caller, org_id: str | None, org_slug: str | None) -> str:
+def target_organization(
+    rt: Runtime, caller: Caller, org_id: str | None, org_slug: str | None
+) -> str:
     """The organization a list/create works in: a tenant header, the key's, or the active one."""
     if org_id or org_slug:
         org = rt.store.get("organizations", org_id) if org_id else next(
@@ -166,7 +168,9 @@ def list_apps(rt: Runtime, caller: Caller, org_id: str) -> list[dict[str, Any]]:
     return [app_item(a) for a in apps]
 
 
-def create_app_record(rt: Runtime, caller: Caller, org_id: str, body: CreateAppBody) -> dict[str, Any]:
+def create_app_record(
+    rt: Runtime, caller: Caller, org_id: str, body: CreateAppBody
+) -> dict[str, Any]:
     """Create an app and its config at once."""
     with rt.store.transaction():
         now = now_iso(rt)
@@ -178,7 +182,9 @@ def create_app_record(rt: Runtime, caller: Caller, org_id: str, body: CreateAppB
     return {**app_item(app), "appConfig": pick(config, CONFIG_FIELDS)}
 
 
-def _insert_config(rt: Runtime, app: dict[str, Any], config: dict[str, Any], now: str) -> dict[str, Any]:
+def _insert_config(
+    rt: Runtime, app: dict[str, Any], config: dict[str, Any], now: str
+) -> dict[str, Any]:
     return rt.store.insert("appConfigs", {
         "id": new_id("appconfig"), "appId": app["id"], "organizationId": app["organizationId"],
         "productId": None, "config": config, "createdAt": now, "updatedAt": now,
@@ -189,7 +195,8 @@ def get_app_detail(rt: Runtime, caller: Caller, app_id: str) -> dict[str, Any]:
     """An app with its attached resources and its config."""
     app = reachable_app(rt, caller, app_id)
     return {**app_item(app),
-            "resources": [resource_item(rt, r, with_product=True) for r in live_resources(rt, app_id)],
+            "resources": [resource_item(rt, r, with_product=True)
+                          for r in live_resources(rt, app_id)],
             "appConfig": get_config(rt, caller, app_id)}
 
 
@@ -233,7 +240,9 @@ def list_resources(rt: Runtime, caller: Caller, app_id: str) -> list[dict[str, A
     return [resource_item(rt, r, with_product=True) for r in live_resources(rt, app_id)]
 
 
-def attach_resource(rt: Runtime, caller: Caller, app_id: str, body: AttachResourceBody) -> dict[str, Any]:
+def attach_resource(
+    rt: Runtime, caller: Caller, app_id: str, body: AttachResourceBody
+) -> dict[str, Any]:
     """Attach a product of the app's organization; attaching it twice is a conflict."""
     with rt.store.transaction():
         app = reachable_app(rt, caller, app_id)
@@ -249,7 +258,9 @@ def attach_resource(rt: Runtime, caller: Caller, app_id: str, body: AttachResour
     return resource_item(rt, resource, with_product=False)
 
 
-def detach_resource(rt: Runtime, caller: Caller, app_id: str, body: DetachResourceBody) -> dict[str, Any]:
+def detach_resource(
+    rt: Runtime, caller: Caller, app_id: str, body: DetachResourceBody
+) -> dict[str, Any]:
     """Detach a product; routes to its pages block this unless deleteDependentRoutes is set."""
     with rt.store.transaction():
         reachable_app(rt, caller, app_id)
@@ -293,7 +304,9 @@ def hostname_taken(rt: Runtime, hostname: str) -> bool:
     return any(not d.get("deletedAt") for d in rt.store.find("appDomains", "domain", hostname))
 
 
-def create_domain(rt: Runtime, caller: Caller, app_id: str, body: CreateAppDomainBody) -> dict[str, Any]:
+def create_domain(
+    rt: Runtime, caller: Caller, app_id: str, body: CreateAppDomainBody
+) -> dict[str, Any]:
     """Add a hostname to the app; a hostname in use anywhere is a conflict."""
     with rt.store.transaction():
         reachable_app(rt, caller, app_id)
@@ -349,7 +362,9 @@ def merge_patch(target: Any, patch: Any) -> Any:
     return merged
 
 
-def update_config(rt: Runtime, caller: Caller, app_id: str, body: UpdateAppConfigBody) -> dict[str, Any]:
+def update_config(
+    rt: Runtime, caller: Caller, app_id: str, body: UpdateAppConfigBody
+) -> dict[str, Any]:
     """Merge-patch the app's config (RFC 7386), creating the record if needed."""
     with rt.store.transaction():
         app = reachable_app(rt, caller, app_id)

@@ -214,7 +214,9 @@ def _conflict_ref(route: dict[str, Any] | None) -> dict[str, Any] | None:
             "targetId": route["targetId"]}
 
 
-def analyze_routes(rt: Runtime, app: dict[str, Any], inputs: list[NewRoute]) -> list[dict[str, Any]]:
+def analyze_routes(
+    rt: Runtime, app: dict[str, Any], inputs: list[NewRoute]
+) -> list[dict[str, Any]]:
     """What importing these routes would do: create, skip (already there) or conflict."""
     attached = _attached_products(rt, app["id"])
     by_path = {r["path"]: r for r in app_routes(rt, app["id"])}
@@ -245,7 +247,9 @@ def analyze_routes(rt: Runtime, app: dict[str, Any], inputs: list[NewRoute]) -> 
     return rows
 
 
-def preview_import(rt: Runtime, caller: Caller, app_id: str, body: RouteBatchBody) -> dict[str, Any]:
+def preview_import(
+    rt: Runtime, caller: Caller, app_id: str, body: RouteBatchBody
+) -> dict[str, Any]:
     """Dry run of a batch import; nothing is written."""
     app = reachable_app(rt, caller, app_id)
     rows = analyze_routes(rt, app, body.routes)
@@ -260,7 +264,9 @@ def _issue_path(index: int, issue: str) -> str:
     return f"routes.{index}.{field}"
 
 
-def create_routes_batch(rt: Runtime, caller: Caller, app_id: str, body: RouteBatchBody) -> dict[str, Any]:
+def create_routes_batch(
+    rt: Runtime, caller: Caller, app_id: str, body: RouteBatchBody
+) -> dict[str, Any]:
     """Create every `create` row of the import at once; any conflict and nothing is written."""
     with rt.store.transaction():
         app = reachable_app(rt, caller, app_id)
@@ -308,11 +314,14 @@ def llms_txt(rt: Runtime, caller: Caller, app_id: str, path_prefix: str | None) 
         note = _one_line(page.get("metaDescription") or page.get("description"))
         segments = [s for s in route["path"].split("/") if s]
         section = segments[0].replace("-", " ").capitalize() if len(segments) > 1 else "Pages"
-        sections.setdefault(section, []).append(f"- [{title}]({url})" + (f": {note}" if note else ""))
+        link = f"- [{title}]({url})" + (f": {note}" if note else "")
+        sections.setdefault(section, []).append(link)
     return _render_llms(app, sections, products)
 
 
-def _render_llms(app: dict[str, Any], sections: dict[str, list[str]], products: dict[str, str]) -> str:
+def _render_llms(
+    app: dict[str, Any], sections: dict[str, list[str]], products: dict[str, str]
+) -> str:
     metadata = app.get("metadata")
     if not isinstance(metadata, dict):
         metadata = {}

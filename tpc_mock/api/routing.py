@@ -98,7 +98,9 @@ def _state(record: dict[str, Any]) -> dict[str, Any]:
             ("config", "publishedAt", "publishedHash", "publishStatus", "publishError")}
 
 
-def _destination_issues(rt: Runtime, org_id: str, index: int, path: RoutingPath) -> list[dict[str, str]]:
+def _destination_issues(
+    rt: Runtime, org_id: str, index: int, path: RoutingPath
+) -> list[dict[str, str]]:
     where = f"paths.{index}.destination"
     target = path.destination
     if isinstance(target, AppDestination):
@@ -148,7 +150,9 @@ def get_routing(rt: Runtime, caller: Caller, domain_id: str) -> dict[str, Any]:
     return _state(record) if record else default_state(domain["hostname"])
 
 
-def validate_routing(rt: Runtime, caller: Caller, domain_id: str, body: RoutingConfigBody) -> dict[str, Any]:
+def validate_routing(
+    rt: Runtime, caller: Caller, domain_id: str, body: RoutingConfigBody
+) -> dict[str, Any]:
     """Check a config without saving it; answer its canonical form, hash and KV key."""
     domain = routed_domain(rt, caller, domain_id)
     config = build_config(rt, domain, body)
@@ -161,7 +165,9 @@ def _published(rt: Runtime, config: dict[str, Any]) -> dict[str, Any]:
             "publishStatus": "published", "publishError": None, "updatedAt": now_iso(rt)}
 
 
-def save_routing(rt: Runtime, caller: Caller, domain_id: str, body: RoutingConfigBody) -> dict[str, Any]:
+def save_routing(
+    rt: Runtime, caller: Caller, domain_id: str, body: RoutingConfigBody
+) -> dict[str, Any]:
     """Save the config and publish it."""
     with rt.store.transaction():
         domain = routed_domain(rt, caller, domain_id)
@@ -183,11 +189,12 @@ def publish_routing(rt: Runtime, caller: Caller, domain_id: str) -> dict[str, An
             raise BusinessLogicError("no routing config is saved for this domain; PUT one first")
         saved = {k: v for k, v in record["config"].items() if k not in ("version", "hostname")}
         try:
-            fields = _published(rt, build_config(rt, domain, RoutingConfigBody.model_validate(saved)))
+            config = build_config(rt, domain, RoutingConfigBody.model_validate(saved))
+            fields = _published(rt, config)
         except ValidationError as exc:
             issues = (exc.details or {}).get("issues", [])
-            fields = {"publishStatus": "failed", "updatedAt": now_iso(rt), "publishError": "; ".join(
-                f"{i['path']}: {i['message']}" for i in issues) or exc.message}
+            error = "; ".join(f"{i['path']}: {i['message']}" for i in issues) or exc.message
+            fields = {"publishStatus": "failed", "publishError": error, "updatedAt": now_iso(rt)}
         record = rt.store.update("routingConfigs", domain_id, fields)
     return _state(record)
 
