@@ -1,4 +1,4 @@
-"""Apps: the app itself, its product resources, its domains and its config (model functions)."""
+"""Apps: the app itself, its product resources and its config (model functions)."""
 
 from __future__ import annotations
 
@@ -17,15 +17,12 @@ from .models import Model
 from .scope import reachable_product
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-HOSTNAME = r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
 
 declare_index("apps", "organizationId")
 declare_index("appResources", "appId")
 declare_index("appConfigs", "appId")
-declare_index("appDomains", "appId", "domain")
+declare_index("appDomains", "appId")
 declare_index("appRoutes", "appId")
-# Hostnames are unique across product and app domains; look product ones up by name too.
-declare_index("domains", "domain")
 
 
 class CreateAppBody(Model):
@@ -48,12 +45,6 @@ class AttachResourceBody(Model):
 
 class DetachResourceBody(AttachResourceBody):
     deleteDependentRoutes: bool = False
-
-
-class CreateAppDomainBody(Model):
-    domain: str = Field(min_length=1, max_length=253, pattern=HOSTNAME)
-    type: Literal["web", "metric", "redirect"] = "web"
-    origin: str = Field(None, min_length=1, max_length=2048)  # type: ignore[assignment]
 
 
 class UpdateAppConfigBody(Model):
@@ -108,8 +99,7 @@ CONFIG_FIELDS = ("id", "createdAt", "updatedAt", "deletedAt", "config", "organiz
                  "productId", "appId")
 RESOURCE_FIELDS = ("id", "appId", "resourceType", "resourceId", "createdAt", "updatedAt",
                    "deletedAt")
-DOMAIN_FIELDS = ("id", "createdAt", "updatedAt", "deletedAt", "domain", "scope", "productId",
-                 "appId", "cloudflareId", "type", "origin")
+
 
 
 def pick(doc: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
@@ -221,7 +211,9 @@ def delete_app(rt: Runtime, caller: Caller, app_id: str) -> dict[str, Any]:
         reachable_app(rt, caller, app_id)
         now = now_iso(rt)
         rt.store.update("apps", app_id, {"deletedAt": now, "updatedAt": now})
-        for domain in live_domains(rt, app_id):
+        for domain in rt.store.find("appDomains", "appId", app_id):
+            if domain.get("deletedAt"):
+                continue
             rt.store.update("appDomains", domain["id"], {"deletedAt": now, "updatedAt": now})
             rt.store.remove("routingConfigs", domain["id"])
     return {"id": app_id}
@@ -282,55 +274,6 @@ def detach_resource(
         now = now_iso(rt)
         rt.store.update("appResources", resource["id"], {"deletedAt": now, "updatedAt": now})
     return {"id": resource["id"], "deletedDependentRouteCount": len(dependent)}
-
-
-# -- domains -----------------------------------------------------------------
-def live_domains(rt: Runtime, app_id: str) -> list[dict[str, Any]]:
-    """The app's domains that are not deleted, oldest first."""
-    found = [d for d in rt.store.find("appDomains", "appId", app_id) if not d.get("deletedAt")]
-    return sorted(found, key=lambda d: (d["createdAt"], d["id"]))
-
-
-def list_domains(rt: Runtime, caller: Caller, app_id: str) -> list[dict[str, Any]]:
-    """The app's domains."""
-    reachable_app(rt, caller, app_id)
-    return [pick(d, DOMAIN_FIELDS) for d in live_domains(rt, app_id)]
-
-
-def hostname_taken(rt: Runtime, hostname: str) -> bool:
-    """Whether a product domain or a live app domain already uses this hostname."""
-    if rt.store.find("domains", "domain", hostname):
-        return True
-    return any(not d.get("deletedAt") for d in rt.store.find("appDomains", "domain", hostname))
-
-
-def create_domain(
-    rt: Runtime, caller: Caller, app_id: str, body: CreateAppDomainBody
-) -> dict[str, Any]:
-    """Add a hostname to the app; a hostname in use anywhere is a conflict."""
-    with rt.store.transaction():
-        reachable_app(rt, caller, app_id)
-        if hostname_taken(rt, body.domain):
-            raise Conflict(f"domain {body.domain} is already in use")
-        now = now_iso(rt)
-        domain = rt.store.insert("appDomains", {
-            "id": new_id("appdomain"), "appId": app_id, "domain": body.domain, "scope": "app",
-            "productId": None, "cloudflareId": None, "type": body.type, "origin": body.origin,
-            "createdAt": now, "updatedAt": now, "deletedAt": None})
-    return pick(domain, DOMAIN_FIELDS)
-
-
-def delete_domain(rt: Runtime, caller: Caller, app_id: str, domain_id: str) -> dict[str, Any]:
-    """Soft-delete an app domain and drop its routing config."""
-    with rt.store.transaction():
-        reachable_app(rt, caller, app_id)
-        domain = rt.store.get("appDomains", domain_id)
-        if domain is None or domain["appId"] != app_id or domain.get("deletedAt"):
-            raise not_found("domain")
-        now = now_iso(rt)
-        rt.store.update("appDomains", domain_id, {"deletedAt": now, "updatedAt": now})
-        rt.store.remove("routingConfigs", domain_id)
-    return {"id": domain_id}
 
 
 # -- config ------------------------------------------------------------------

@@ -8,6 +8,8 @@ from flask import Blueprint, Response, request
 
 from ..envelope import ok
 from ..web import current_caller, idempotent, json_body, query_args, runtime, validate
+from . import app_domains as domains
+from . import app_llms as llms
 from . import app_model as apps
 from . import route_model as routes
 from .registry import operation
@@ -95,16 +97,16 @@ def detach_app_resource(appId: str) -> Any:
            scopes=READ)
 def list_app_domains(appId: str) -> Any:
     caller = current_caller(READ)
-    return ok(apps.list_domains(runtime(), caller, appId))
+    return ok(domains.list_domains(runtime(), caller, appId))
 
 
 @operation(bp, APP + "/domains", "POST", "postAppsAppIdDomains", "Create App domain", TAG,
-           scopes=WRITE, body=apps.CreateAppDomainBody)
+           scopes=WRITE, body=domains.CreateAppDomainBody)
 @idempotent
 def create_app_domain(appId: str) -> Any:
     caller = current_caller(WRITE)
-    body = validate(apps.CreateAppDomainBody, json_body())
-    return ok(apps.create_domain(runtime(), caller, appId, body))
+    body = validate(domains.CreateAppDomainBody, json_body())
+    return ok(domains.create_domain(runtime(), caller, appId, body))
 
 
 @operation(bp, APP + "/domains/<domainId>", "DELETE", "deleteAppsAppIdDomainsDomainId",
@@ -112,7 +114,7 @@ def create_app_domain(appId: str) -> Any:
 @idempotent
 def delete_app_domain(appId: str, domainId: str) -> Any:
     caller = current_caller(WRITE)
-    return ok(apps.delete_domain(runtime(), caller, appId, domainId))
+    return ok(domains.delete_domain(runtime(), caller, appId, domainId))
 
 
 # -- config --------------------------------------------------------------------------
@@ -192,9 +194,9 @@ def create_app_routes_batch(appId: str) -> Any:
 
 
 @operation(bp, APP + "/llms-txt", "GET", "getAppsAppIdLlmsTxt", "Generate App llms.txt", TAG,
-           scopes=READ, query=routes.LlmsTxtQuery)
+           scopes=READ, query=llms.LlmsTxtQuery)
 def get_app_llms_txt(appId: str) -> Any:
     caller = current_caller(READ)
-    args = query_args(routes.LlmsTxtQuery)
-    text = routes.llms_txt(runtime(), caller, appId, args.pathPrefix)
+    args = query_args(llms.LlmsTxtQuery)
+    text = llms.llms_txt(runtime(), caller, appId, args.pathPrefix)
     return Response(text, mimetype="text/plain")
