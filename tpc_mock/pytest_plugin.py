@@ -248,7 +248,8 @@ def tpc_mock_server(tpc_mock_config: dict[str, Any]) -> Iterator[LiveServer]:
     from .server import LiveServer
 
     try:
-        server = LiveServer(config={"in_memory": True, "control": True, **tpc_mock_config})
+        # Always in memory (a test run never touches a data file) and with /__mock on.
+        server = LiveServer(config={**tpc_mock_config, "in_memory": True, "control": True})
     except (ConfigError, SeedError) as exc:
         pytest.fail(f"tpc-mock: {exc}", pytrace=False)
     rt = server.runtime
