@@ -209,6 +209,27 @@ def test_command_line_overrides_the_ini(strict: pytest.Pytester) -> None:
                      "--tpc-mock-cors-origin", "http://b.test").assert_outcomes(passed=1)
 
 
+def test_conftest_can_override_tpc_mock_config(strict: pytest.Pytester) -> None:
+    strict.makeconftest("""
+        import pytest
+
+        @pytest.fixture(scope="session")
+        def tpc_mock_config():
+            return {"journal_size": 2, "in_memory": False}
+    """)
+    strict.makepyfile("""
+        import requests
+
+        def test_journal_is_short(tpc_mock):
+            for n in range(3):
+                requests.get(f"{tpc_mock.url}/api/v1/nowhere/{n}")
+            assert [e["path"] for e in tpc_mock.requests()] == [
+                "/api/v1/nowhere/1", "/api/v1/nowhere/2"]
+            assert tpc_mock.runtime.config.data is None  # always in memory
+    """)
+    strict.runpytest().assert_outcomes(passed=1)
+
+
 def test_bad_option_is_reported(strict: pytest.Pytester) -> None:
     strict.makepyfile("def test_any(tpc_mock):\n    pass\n")
     result = strict.runpytest("--tpc-mock-rate-limit", "lots")
