@@ -89,15 +89,12 @@ def test_cors_origin_replaces_the_defaults(creds: dict[str, Any]) -> None:
     client = app.test_client()
     key = creds["apiKeys"][0]["key"]
     assert_allowed(client.get(PAGES, headers={"Origin": "http://x.test:1", "x-api-key": key}),
-                   "http://x.test:1", vary=False)  # Vary: see the xfail test below
+                   "http://x.test:1")
     for origin in DEFAULT_CORS_ORIGINS:
         response = client.get(PAGES, headers={"Origin": origin, "x-api-key": key})
         assert cors_headers(response) == {}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "flask-cors adds `Vary: Origin` only when more than one origin is configured; fix in "
-    "tpc_mock/app.py _finish_request: `if _is_api(request.path): response.vary.add('Origin')`"))
 def test_a_single_cors_origin_still_varies_on_origin(full_key: str) -> None:
     client = create_app({"in_memory": True, "cors_origins": ["http://x.test:1"]}).test_client()
     response = client.get(PAGES, headers={"Origin": "http://x.test:1", "x-api-key": full_key})

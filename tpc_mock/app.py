@@ -118,6 +118,9 @@ def _runtime() -> Runtime:
 
 def _finish_request(response: Response) -> Response:
     response.headers["x-request-id"] = g.get("request_id") or str(uuid.uuid4())
+    if _is_api(request.path):
+        # flask-cors varies on Origin only when several origins are configured.
+        response.vary.add("Origin")
     if request.path.startswith("/__mock") or request.method == "OPTIONS":
         return response
     rt = _runtime()

@@ -243,10 +243,17 @@ def default_seed_path() -> Path:
     return Path(__file__).resolve().parent.parent / "seed" / "default.json"
 
 
+_PARSED: dict[tuple[str, int, int], dict[str, Any]] = {}
+
+
 def load_seed(path: Path | None = None) -> dict[str, Any]:
-    """Read and check a seed file."""
+    """Read and check a seed file; parsed once per file version and shared read-only."""
     path = path or default_seed_path()
     try:
+        stat = path.stat()
+        version = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+        if version in _PARSED:
+            return _PARSED[version]
         seed = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise SeedError(f"seed file {path} does not exist") from exc
@@ -255,4 +262,5 @@ def load_seed(path: Path | None = None) -> dict[str, Any]:
     if not isinstance(seed, dict) or not isinstance(seed.get("tables"), dict):
         raise SeedError(f"seed file {path} has no 'tables' object")
     seed.setdefault("credentials", {})
+    _PARSED[version] = seed
     return seed

@@ -53,7 +53,10 @@ def domain_refs(page: dict[str, Any], domains: dict[str, dict[str, Any]]) -> lis
 
 
 def source_url(page: dict[str, Any], product: dict[str, Any], domains: dict[str, Any]) -> str:
-    """The page's public URL: on its canonical domain, else the product's TPC host."""
+    """The page's public URL: as set through /content, else on its canonical domain,
+    else on the product's TPC host."""
+    if page.get("sourceUrl"):
+        return str(page["sourceUrl"])
     canonical = domains.get(page.get("canonicalDomainId") or "")
     host = canonical["domain"] if canonical else f"{product.get('slug') or product['id']}.tpc.page"
     return f"https://{host}/{page['filePath']}".rstrip("/")
