@@ -76,3 +76,9 @@ def test_openapi_document_lists_served_operations(client: FlaskClient) -> None:
     post_schema = doc["paths"]["/api/v1/site/pages"]["post"]["requestBody"]["content"][
         "application/json"]["schema"]
     assert post_schema["properties"]["pages"]["maxItems"] == 25
+
+
+def test_openapi_document_declares_text_responses(client: FlaskClient) -> None:
+    doc = client.get("/api/v1/openapi.json").get_json()
+    llms = doc["paths"]["/api/v1/apps/{appId}/llms-txt"]["get"]["responses"]["200"]["content"]
+    assert llms == {"text/plain": {"schema": {"type": "string"}}}

@@ -194,7 +194,7 @@ def create_app_routes_batch(appId: str) -> Any:
 
 
 @operation(bp, APP + "/llms-txt", "GET", "getAppsAppIdLlmsTxt", "Generate App llms.txt", TAG,
-           scopes=READ, query=llms.LlmsTxtQuery)
+           scopes=READ, query=llms.LlmsTxtQuery, content_type="text/plain")
 def get_app_llms_txt(appId: str) -> Any:
     caller = current_caller(READ)
     args = query_args(llms.LlmsTxtQuery)

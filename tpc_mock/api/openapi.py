@@ -53,8 +53,7 @@ def _operation(op: Operation, defs: dict[str, Any]) -> dict[str, Any]:
         "security": _security(op),
         "parameters": params + op.extra_params,
         "responses": {
-            "200": {"description": "Successful response", "content": {"application/json": {
-                "schema": {"$ref": "#/components/schemas/Success"}}}},
+            "200": {"description": "Successful response", "content": _success(op)},
             **{code: {"description": text, **error} for code, text in ERROR_STATUSES.items()},
         },
     }
@@ -64,6 +63,12 @@ def _operation(op: Operation, defs: dict[str, Any]) -> dict[str, Any]:
         doc["requestBody"] = {"required": True, "content": {"application/json": {
             "schema": _schema(op.body, defs)}}}
     return doc
+
+
+def _success(op: Operation) -> dict[str, Any]:
+    if op.content_type != "application/json":
+        return {op.content_type: {"schema": {"type": "string"}}}
+    return {"application/json": {"schema": {"$ref": "#/components/schemas/Success"}}}
 
 
 def _path_names(path: str) -> list[str]:

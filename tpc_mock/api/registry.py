@@ -30,6 +30,7 @@ class Operation:
     body: type[BaseModel] | None = None
     response: type[BaseModel] | None = None
     headers: tuple[str, ...] = ()
+    content_type: str = "application/json"
     extra_params: list[dict[str, Any]] = field(default_factory=list)
 
 
