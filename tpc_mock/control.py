@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections import OrderedDict
 from collections.abc import Iterable
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from flask import Blueprint, current_app, request
@@ -22,6 +24,8 @@ MAX_SNAPSHOTS = 50
 # status -> the first TPC code documented for it (422 -> UNPROCESSABLE_ENTITY, ...).
 DEFAULT_CODES = {status: code for code, status in reversed(ERROR_CODES.items())}
 
+CLOCK_MIN = datetime(1970, 1, 1, tzinfo=timezone.utc)
+CLOCK_MAX = datetime(3000, 1, 1, tzinfo=timezone.utc)
 bp = Blueprint("control", __name__, url_prefix="/__mock")
 
 
@@ -59,17 +63,29 @@ def move_clock(rt: Runtime, body: Any) -> str | None:
         return iso(rt.clock.now())
     if "advance" in body:
         seconds = body["advance"]
-        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or abs(seconds) > 1e10:
-            raise _clock_error("advance", "advance must be a number of seconds")
+        if (isinstance(seconds, bool) or not isinstance(seconds, (int, float))
+                or not math.isfinite(seconds) or abs(seconds) > 1e10
+                or not _in_clock_range(rt.clock.now() + timedelta(seconds=seconds))):
+            raise _clock_error("advance", "advance must be a number of seconds within "
+                               "1970..2999")
         return iso(rt.clock.advance(float(seconds)))
     if "set" in body:
         try:
-            return iso(rt.clock.set(parse_iso(str(body["set"]))))
+            when = parse_iso(str(body["set"]))
+            if not _in_clock_range(when):
+                raise ValueError("outside 1970..2999")
+            return iso(rt.clock.set(when))
         except (ValueError, OverflowError) as exc:
             raise _clock_error("set", "set must be an ISO-8601 timestamp") from exc
     if body.get("reset"):
         return iso(rt.clock.reset())
     raise _clock_error("", "send one of advance, set or reset")
+
+
+def _in_clock_range(when: datetime) -> bool:
+    """Keep now far from datetime's limits, so now + any expiry still fits."""
+    when = when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return CLOCK_MIN <= when < CLOCK_MAX
 
 
 def _clock_error(path: str, message: str) -> ApiError:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -19,6 +18,7 @@ from .envelope import (
     UnsupportedMediaType,
     ValidationError,
 )
+from .jsonbody import loads_body
 from .runtime import Runtime
 
 M = TypeVar("M", bound=pydantic.BaseModel)
@@ -63,8 +63,8 @@ def json_body() -> Any:
         raise UnsupportedMediaType("unsupported media type: send application/json")
     raw = request.get_data(cache=True)
     try:
-        return json.loads(raw.decode("utf-8")) if raw else None
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        return loads_body(raw) if raw else None
+    except (ValueError, RecursionError) as exc:
         raise BadRequest("malformed JSON body", {"error": str(exc)[:200]}) from exc
 
 

@@ -6,13 +6,13 @@ Bodies are JSON or form-encoded and checked the way better-call checks them with
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
 
 from ..envelope import ApiError
+from ..jsonbody import loads_body
 from ..web import runtime, trusted_origins
 from . import key_admin
 from .api_keys import looks_like_api_key
@@ -122,8 +122,8 @@ def _read_body() -> Any:
     if request.mimetype != "application/json" and not request.mimetype.endswith("+json"):
         raise auth_error(UNSUPPORTED_MEDIA_TYPE, f"content type {request.mimetype!r}")
     try:
-        return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        return loads_body(raw)
+    except (ValueError, RecursionError):
         return UNDEFINED
 
 

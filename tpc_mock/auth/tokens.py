@@ -6,7 +6,6 @@ the signed-in caller (session cookie with a trusted Origin, or a bearer token).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +13,7 @@ from flask import Blueprint, g, jsonify, request
 
 from ..clock import parse_iso
 from ..envelope import ApiError
+from ..jsonbody import loads_body
 from ..runtime import Runtime
 from ..web import runtime, trusted_origins
 from .resolve import Caller, resolve_caller
@@ -43,8 +43,8 @@ def request_params(bad_request: Callable[[str], ApiError]) -> dict[str, Any]:
     raw = request.get_data(cache=True)
     if request.is_json:
         try:
-            data = json.loads(raw.decode("utf-8")) if raw else {}
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            data = loads_body(raw) if raw else {}
+        except (ValueError, RecursionError) as exc:
             raise bad_request("Malformed JSON body") from exc
         if not isinstance(data, dict):
             raise bad_request("The body must be a JSON object")
