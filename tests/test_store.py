@@ -151,3 +151,22 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
     assert len(set(created)) == 120
     on_disk = json.loads((tmp_path / "db.json").read_text())["pages"]
     assert set(created) <= set(on_disk)
+
+
+def test_failed_single_write_leaves_memory_as_the_file(
+    tmp_path: Path, seed_tables: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "db.json"
+    store = Store(seed_tables, path=path)
+
+    def disk_full(*args: Any) -> None:
+        raise OSError("no space left on device")
+
+    monkeypatch.setattr(os, "replace", disk_full)
+    with pytest.raises(OSError):
+        store.insert("pages", {"id": "page_x", "productId": "product_123"})
+    monkeypatch.undo()
+    assert store.get("pages", "page_x") is None
+    store.update("pages", "page_123", {"title": "After"})  # later writes still work
+    assert "page_x" not in json.loads(path.read_text())["pages"]
+    assert json.loads(path.read_text())["pages"]["page_123"]["title"] == "After"

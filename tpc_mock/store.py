@@ -183,7 +183,7 @@ class Store:
     # -- writes -----------------------------------------------------------
     def insert(self, table: str, doc: Mapping[str, Any]) -> dict[str, Any]:
         """Add a record keyed by its `id`; raises KeyError when the id exists."""
-        with self.lock:
+        with self.transaction():
             doc_id = str(doc["id"])
             if doc_id in self._storage.data.get(table, {}):
                 raise KeyError(f"{table}/{doc_id} exists")
@@ -194,7 +194,7 @@ class Store:
 
     def update(self, table: str, doc_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
         """Change fields of one record; raises KeyError when it is missing."""
-        with self.lock:
+        with self.transaction():
             if doc_id not in self._storage.data.get(table, {}):
                 raise KeyError(f"{table}/{doc_id} missing")
             self._remember(table, doc_id)
@@ -205,7 +205,7 @@ class Store:
 
     def remove(self, table: str, doc_id: str) -> None:
         """Delete one record if present."""
-        with self.lock:
+        with self.transaction():
             if doc_id not in self._storage.data.get(table, {}):
                 return
             self._remember(table, doc_id)
@@ -225,7 +225,11 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Store]:
-        """Group writes: one atomic file write on success, all undone on error."""
+        """Group writes: one atomic file write on success, all undone on error.
+
+        Every single write runs in one too, so a failed disk write never leaves memory
+        ahead of the file.
+        """
         with self.lock:
             if self._undo is not None:  # nested: the outer transaction decides
                 yield self
