@@ -27,6 +27,7 @@ Tables = dict[str, dict[str, dict[str, Any]]]
 
 # table -> fields looked up by value on hot paths.
 INDEXES: dict[str, tuple[str, ...]] = {
+    "organizations": ("slug",),
     "pages": ("productId",),
     "products": ("organizationId",),
     "domains": ("productId",),

@@ -67,8 +67,8 @@ def target_organization(
 ) -> str:
     """The organization a list/create works in: a tenant header, the key's, or the active one."""
     if org_id or org_slug:
-        org = rt.store.get("organizations", org_id) if org_id else next(
-            (o for o in rt.store.all("organizations") if o["slug"] == org_slug), None)
+        org = (rt.store.get("organizations", org_id) if org_id
+               else rt.store.find_one("organizations", "slug", org_slug))
         if org is None or not caller.can_reach(org["id"]) or (
                 org_slug and org["slug"] != org_slug):
             raise not_found("organization")
