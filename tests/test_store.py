@@ -170,3 +170,17 @@ def test_failed_single_write_leaves_memory_as_the_file(
     store.update("pages", "page_123", {"title": "After"})  # later writes still work
     assert "page_x" not in json.loads(path.read_text())["pages"]
     assert json.loads(path.read_text())["pages"]["page_123"]["title"] == "After"
+
+
+def test_reset_restores_only_written_tables_fully(seed_tables: Any) -> None:
+    store = Store(seed_tables)
+    store.insert("scratch", {"id": "x"})
+    store.touch("apiKeys", next(iter(seed_tables["apiKeys"])), {"lastRequest": "now"})
+    store.remove("pages", "page_123")
+    untouched = store.get("products", "product_123")
+    store.reset()
+    assert store.get("scratch", "x") is None
+    assert all(k.get("lastRequest") is None for k in store.find("apiKeys", "organizationId", "org_123"))
+    assert store.get("pages", "page_123")["title"] == "Pricing"
+    assert "page_123" in {p["id"] for p in store.find("pages", "productId", "product_123")}
+    assert store.get("products", "product_123") == untouched

@@ -139,6 +139,10 @@ class Store:
         self.lock = threading.RLock()
         self.path = path
         self._seed_blob = pickle.dumps(seed_tables, protocol=pickle.HIGHEST_PROTOCOL)
+        # Per table, so a reset re-creates only the tables written since the last one.
+        self._seed_tables = {name: pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL)
+                             for name, docs in seed_tables.items()}
+        self._written: set[str] = set()
         if path is not None and path.exists():
             data = load_data_file(path)
         else:
@@ -149,6 +153,8 @@ class Store:
         self._index: dict[tuple[str, str], dict[Any, set[str]]] = {}
         self._undo: list[tuple[str, str, dict[str, Any] | None]] | None = None
         self._rebuild_indexes()
+        if path is not None and path.exists():
+            self._written = set(data) | set(seed_tables)  # a data file may differ anywhere
         if path is not None and not path.exists():
             self._storage.dirty = True
             self._storage.flush()
@@ -222,6 +228,7 @@ class Store:
         with self.lock:
             doc = self._storage.data.get(table, {}).get(doc_id)
             if doc is not None:
+                self._written.add(table)
                 doc.update(fields)
 
     @contextmanager
@@ -257,14 +264,27 @@ class Store:
         """Replace the whole state by a `snapshot` (or the seed) and persist it."""
         with self.lock:
             self._storage.data = pickle.loads(blob)
+            self._written = set(self._storage.data) | set(self._seed_tables)
             self._db.clear_cache()
             self._rebuild_indexes()
             self._storage.dirty = True
             self._storage.flush()
 
     def reset(self) -> None:
-        """Back to the seed, from the parsed seed kept in memory (no file is read)."""
-        self.restore(self._seed_blob)
+        """Back to the seed: only the tables written since the last reset, no file read."""
+        with self.lock:
+            data = self._storage.data
+            for table in self._written:
+                blob = self._seed_tables.get(table)
+                if blob is None:
+                    data.pop(table, None)
+                else:
+                    data[table] = pickle.loads(blob)
+                self._rebuild_table_indexes(table)
+            self._written.clear()
+            self._db.clear_cache()
+            self._storage.dirty = True
+            self._storage.flush()
 
     def close(self) -> None:
         with self.lock:
@@ -273,6 +293,7 @@ class Store:
 
     # -- internals --------------------------------------------------------
     def _remember(self, table: str, doc_id: str) -> None:
+        self._written.add(table)  # every insert, update and remove passes here
         if self._undo is not None:
             before = self._storage.data.get(table, {}).get(doc_id)
             self._undo.append((table, doc_id, copy.deepcopy(before)))
@@ -294,6 +315,12 @@ class Store:
         for table in INDEXES:
             for doc_id in self._storage.data.get(table, {}):
                 self._index_doc(table, doc_id, add=True)
+
+    def _rebuild_table_indexes(self, table: str) -> None:
+        for field in INDEXES.get(table, ()):
+            self._index[(table, field)] = {}
+        for doc_id in self._storage.data.get(table, {}):
+            self._index_doc(table, doc_id, add=True)
 
     def _index_doc(self, table: str, doc_id: str, *, add: bool) -> None:
         doc = self._storage.data.get(table, {}).get(doc_id)
