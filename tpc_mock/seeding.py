@@ -29,7 +29,8 @@ class SeedError(ValueError):
     """A seed file that cannot be used."""
 
 
-def _id(rng: random.Random, prefix: str) -> str:
+def make_id(rng: random.Random, prefix: str) -> str:
+    """A seed record id: `prefix_` and 16 lowercase letters or digits from `rng`."""
     alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
     return f"{prefix}_{''.join(rng.choice(alphabet) for _ in range(16))}"
 
@@ -53,7 +54,7 @@ def _page(
     created = _stamp(rng, 300)
     status = extra.pop("status", rng.choice(["published", "published", "published", "draft"]))
     page = {
-        "id": extra.pop("id", None) or _id(rng, "page"),
+        "id": extra.pop("id", None) or make_id(rng, "page"),
         "productId": product["id"],
         "organizationId": product["organizationId"],
         "title": title,
@@ -105,7 +106,7 @@ def generate_seed(faker_seed: int = 20260105, pages: int = 60) -> dict[str, Any]
         name = fake.unique.company()
         slug = "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")
         slug = "-".join(part for part in slug.split("-") if part)
-        orgs.append(add("organizations", {"id": _id(rng, "org"), "name": name, "slug": slug,
+        orgs.append(add("organizations", {"id": make_id(rng, "org"), "name": name, "slug": slug,
                                           "createdAt": _stamp(rng, 400)}))
 
     example_product = add("products", {"id": "product_123", "organizationId": "org_123",
@@ -114,7 +115,7 @@ def generate_seed(faker_seed: int = 20260105, pages: int = 60) -> dict[str, Any]
     products = [example_product]
     for org in orgs:  # one Faker-made product per organization
         word = fake.unique.word()
-        products.append(add("products", {"id": _id(rng, "product"), "organizationId": org["id"],
+        products.append(add("products", {"id": make_id(rng, "product"), "organizationId": org["id"],
                                          "name": word.capitalize() + " " + fake.word().capitalize(),
                                          "slug": word, "createdAt": _stamp(rng, 350)}))
     for product in products:
@@ -126,7 +127,7 @@ def generate_seed(faker_seed: int = 20260105, pages: int = 60) -> dict[str, Any]
         names = (["docs.example.com", "www.example.com"] if product is example_product
                  else [f"{p}.{fake.domain_name()}" for p in ("docs", "www")[:count]])
         for index, name in enumerate(names):
-            add("domains", {"id": "domain_123" if name == "docs.example.com" else _id(rng, "domain"),
+            add("domains", {"id": "domain_123" if name == "docs.example.com" else make_id(rng, "domain"),
                             "productId": product["id"], "organizationId": product["organizationId"],
                             "domain": name, "type": "web", "status": "active",
                             "isPrimary": index == 0, "createdAt": product["createdAt"]})
@@ -162,18 +163,18 @@ def generate_seed(faker_seed: int = 20260105, pages: int = 60) -> dict[str, Any]
         ("user_outsider", "outsider@example.com", "owner", orgs[1]["id"]),
     ]
     for org in orgs[2:]:
-        people.append((_id(rng, "user"), fake.unique.email(), "owner", org["id"]))
+        people.append((make_id(rng, "user"), fake.unique.email(), "owner", org["id"]))
     for user_id, email, role, org_id in people:
         password = f"{role}-password-{rng.randint(1000, 9999)}"
         created = _stamp(rng, 300)
         add("users", {"id": user_id, "email": email, "name": fake.name(), "emailVerified": True,
                       "image": None, "passwordHash": hash_password(password, rng.randbytes(16)),
                       "createdAt": created, "updatedAt": created})
-        add("members", {"id": _id(rng, "member"), "organizationId": org_id, "userId": user_id,
+        add("members", {"id": make_id(rng, "member"), "organizationId": org_id, "userId": user_id,
                         "role": role, "createdAt": created})
         creds["users"].append({"id": user_id, "email": email, "password": password})
     # The owner of org_123 is also a member of a second organization.
-    add("members", {"id": _id(rng, "member"), "organizationId": orgs[2]["id"],
+    add("members", {"id": make_id(rng, "member"), "organizationId": orgs[2]["id"],
                     "userId": "user_owner", "role": "member", "createdAt": _stamp(rng, 200)})
 
     # API keys: full scope, read-only, and a revoked one (known to clients, not stored).
@@ -181,7 +182,7 @@ def generate_seed(faker_seed: int = 20260105, pages: int = 60) -> dict[str, Any]
                                   ("Read only (dev)", READ_SCOPES, True),
                                   ("Revoked (dev)", list(SCOPES), False)):
         key = _api_key(rng)
-        record_id = _id(rng, "apikey")
+        record_id = make_id(rng, "apikey")
         created = _stamp(rng, 60)
         if enabled:
             add("apiKeys", {"id": record_id, "name": name, "start": key[:6], "prefix": "tpc_",
@@ -192,7 +193,7 @@ def generate_seed(faker_seed: int = 20260105, pages: int = 60) -> dict[str, Any]
         creds["apiKeys"].append({"id": record_id, "name": name, "organizationId": "org_123",
                                  "scopes": scopes, "key": key, "enabled": enabled})
     other_key = _api_key(rng)
-    other_id = _id(rng, "apikey")
+    other_id = make_id(rng, "apikey")
     add("apiKeys", {"id": other_id, "name": "Other org (dev)", "start": other_key[:6],
                     "prefix": "tpc_", "hash": digest(other_key), "organizationId": orgs[1]["id"],
                     "userId": "user_outsider", "scopes": list(SCOPES), "enabled": True,
@@ -204,14 +205,14 @@ def generate_seed(faker_seed: int = 20260105, pages: int = 60) -> dict[str, Any]
 
     # A session for the owner and a device-flow bearer token with every scope.
     session_token = _token(rng)
-    session_id = _id(rng, "session")
+    session_id = make_id(rng, "session")
     add("sessions", {"id": session_id, "userId": "user_owner", "tokenHash": digest(session_token),
                      "expiresAt": FAR_FUTURE, "activeOrganizationId": "org_123",
                      "ipAddress": "127.0.0.1", "userAgent": "tpc-mock seed",
                      "createdAt": iso(SEED_EPOCH), "updatedAt": iso(SEED_EPOCH)})
     creds["sessions"].append({"userId": "user_owner", "token": session_token})
     bearer = _token(rng)
-    add("sessions", {"id": _id(rng, "session"), "userId": "user_owner", "tokenHash": digest(bearer),
+    add("sessions", {"id": make_id(rng, "session"), "userId": "user_owner", "tokenHash": digest(bearer),
                      "expiresAt": FAR_FUTURE, "activeOrganizationId": "org_123",
                      "ipAddress": "127.0.0.1", "userAgent": "tpc CLI (seed)",
                      "scopes": list(SCOPES), "clientId": "tpc-cli",

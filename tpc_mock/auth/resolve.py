@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 from datetime import datetime, timezone
+from typing import Any
 
 from ..clock import iso
 from ..envelope import (

@@ -12,14 +12,10 @@ from faker import Faker
 
 from ..clock import iso
 from ..seeding import SEED_EPOCH
+from ..seeding import make_id as _id
 
 Tables = dict[str, dict[str, dict[str, Any]]]
 TABLES = ("apps", "appResources", "appConfigs", "appDomains", "appRoutes", "routingConfigs")
-
-
-def _id(rng: random.Random, prefix: str) -> str:
-    alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
-    return f"{prefix}_{''.join(rng.choice(alphabet) for _ in range(16))}"
 
 
 def _stamp(rng: random.Random, days_back: int) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 from faker import Faker
 
 from ..clock import iso
+from ..seeding import make_id
 
 Tables = dict[str, dict[str, dict[str, Any]]]
 SEED_EPOCH = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
@@ -45,8 +46,7 @@ class _Part:
         """`prefix_123` for the first record of the example world, else a random id."""
         if example and f"{prefix}_123" not in self.t.get(self._table_of(prefix), {}):
             return f"{prefix}_123"
-        alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
-        return f"{prefix}_{''.join(self.rng.choice(alphabet) for _ in range(16))}"
+        return make_id(self.rng, prefix)
 
     def seq(self, prefix: str) -> str:
         """Short sequential ids for bulky tables."""
