@@ -17,7 +17,11 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 from werkzeug.test import TestResponse
 
-from tpc_mock.api.site_pages import CreateSitePagesBody, DeleteSitePagesBody, UpdateSitePagesBody
+from tpc_mock.api.site_page_models import (
+    CreateSitePagesBody,
+    DeleteSitePagesBody,
+    UpdateSitePagesBody,
+)
 from tpc_mock.app import create_app
 from tpc_mock.envelope import ERROR_CODES
 from tpc_mock.server import LiveServer
