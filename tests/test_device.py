@@ -22,8 +22,6 @@ from tpc_mock.server import LiveServer
 
 GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 ORIGIN = "http://localhost:3000"
-NOT_CLAIMED = ("Device code has not been claimed by a verifying session; call `GET /device` "
-               "with the `user_code` while signed in before approving or denying")
 
 
 def assert_device_error(response: Any, status: int, error: str,
@@ -256,7 +254,7 @@ def test_user_codes_compare_ignoring_case_and_dashes(client: FlaskClient, app: F
     assert row(rt, code)["status"] == "approved"  # type: ignore[index]
 
 
-def test_anonymous_lookup_does_not_claim_and_approval_needs_a_claim(
+def test_anonymous_lookup_does_not_claim_and_approval_claims(
         client: FlaskClient, rt: Runtime) -> None:
     code = start(client)["user_code"]
     assert client.get(f"/api/auth/device?user_code={code}").get_json()["status"] == "pending"
@@ -264,8 +262,10 @@ def test_anonymous_lookup_does_not_claim_and_approval_needs_a_claim(
     sign_in(client, rt)
     response = client.post("/api/auth/device/approve", json={"userCode": code},
                            headers={"Origin": ORIGIN})
-    assert_device_error(response, 400, "invalid_request", NOT_CLAIMED)
-    assert row(rt, code)["status"] == "pending"  # type: ignore[index]
+    assert response.status_code == 200 and response.get_json() == {"success": True}
+    record = row(rt, code)
+    assert record is not None
+    assert (record["status"], record["userId"]) == ("approved", "user_owner")
 
 
 @pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer not-a-real-token"}])

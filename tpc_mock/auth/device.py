@@ -2,7 +2,8 @@
 
 Errors are `{"error", "error_description"}` with better-auth's messages. Only
 digest(device_code) is stored. A signed-in `GET /api/auth/device` claims the
-code for that user; only the claiming user may then approve or deny it.
+code for that user (approving an unclaimed code claims it too); only that user may
+then approve or deny it.
 """
 
 from __future__ import annotations
@@ -40,8 +41,6 @@ AUTHORIZATION_PENDING = "Authorization pending"
 ACCESS_DENIED = "Access denied"
 INVALID_USER_CODE = "Invalid user code"
 ALREADY_PROCESSED = "Device code already processed"
-NOT_CLAIMED = ("Device code has not been claimed by a verifying session; call `GET /device` "
-               "with the `user_code` while signed in before approving or denying")
 POLLING_TOO_FREQUENTLY = "Polling too frequently"
 AUTHENTICATION_REQUIRED = "Authentication required"
 
@@ -207,15 +206,17 @@ def verify_user_code(rt: Runtime, user_code: str, ip: str, user_id: str | None) 
 
 
 def decide(rt: Runtime, user_code: str, ip: str, caller: Caller, *, approve: bool) -> None:
-    """Approve or deny a code the caller has claimed."""
+    """Approve or deny a code: one nobody claimed yet is claimed by the caller first.
+
+    SPEC section 4 lets a signed-in user approve `{userCode}` directly; better-auth's
+    own page claims through `GET /api/auth/device` first, which works the same here.
+    """
     verb = "approve" if approve else "deny"
     with rt.store.lock:
         record = find_user_code(rt, user_code, ip)
         if record["status"] != "pending":
             raise invalid_request(ALREADY_PROCESSED)
-        if not record.get("userId"):
-            raise invalid_request(NOT_CLAIMED)
-        if record["userId"] != caller.user_id:
+        if record.get("userId") not in (None, caller.user_id):
             raise DeviceError("access_denied",
                               f"You are not authorized to {verb} this device authorization", 403)
         missing = [s for s in record["scopes"] if caller.scopes is not None
@@ -224,7 +225,8 @@ def decide(rt: Runtime, user_code: str, ip: str, caller: Caller, *, approve: boo
             raise DeviceError("access_denied", f"Your token lacks the scopes {' '.join(missing)}",
                               403)
         rt.store.update("deviceCodes", record["id"], {
-            "status": "approved" if approve else "denied", "decidedAt": iso(rt.clock.now())})
+            "userId": caller.user_id, "status": "approved" if approve else "denied",
+            "decidedAt": iso(rt.clock.now())})
 
 
 # -- views --------------------------------------------------------------------
