@@ -148,17 +148,17 @@ def test_device_code_without_a_usable_client_id_is_invalid_request(
 
 
 # -- device/token -------------------------------------------------------------------
-def test_polling_pending_then_slow_down_grows_the_interval(client: FlaskClient, rt: Runtime) -> None:
+def test_polling_pending_then_slow_down_keeps_the_interval(client: FlaskClient, rt: Runtime) -> None:
     code = start(client)
     response = poll(client, code["device_code"])
     assert_device_error(response, 400, "authorization_pending", "Authorization pending")
     assert response.headers["Cache-Control"] == "no-store"
+    rt.clock.advance(2)
     assert_device_error(poll(client, code["device_code"]), 400, "slow_down", "Polling too frequently")
-    assert row(rt, code["user_code"])["interval"] == 10  # type: ignore[index]
-    rt.clock.advance(5)  # enough for the old interval, not for the new one
+    assert row(rt, code["user_code"])["interval"] == 5  # type: ignore[index]
+    rt.clock.advance(2.5)  # 4.5 s after the last accepted poll: still too early
     assert_device_error(poll(client, code["device_code"]), 400, "slow_down")
-    assert row(rt, code["user_code"])["interval"] == 15  # type: ignore[index]
-    rt.clock.advance(15)
+    rt.clock.advance(0.5)  # 5 s after the last accepted poll
     assert_device_error(poll(client, code["device_code"]), 400, "authorization_pending")
 
 
@@ -420,3 +420,19 @@ def test_authlib_completes_the_device_flow() -> None:
         assert pages.status_code == 200 and pages.json()["ok"] is True
         oauth.close()
         browser.close()
+
+
+@pytest.mark.parametrize(("origin", "code"), [(None, "MISSING_OR_NULL_ORIGIN"),
+                                              ("http://evil.test", "INVALID_ORIGIN")])
+def test_cookie_carrying_device_requests_need_a_trusted_origin(
+        client: FlaskClient, rt: Runtime, origin: str | None, code: str) -> None:
+    started = start(client)
+    sign_in(client, rt)
+    headers = {"Origin": origin} if origin else {}
+    for path, body in (("/api/auth/device/code", {"client_id": "tpc-cli"}),
+                       ("/api/auth/device/token", {"grant_type": GRANT, "client_id": "tpc-cli",
+                                                   "device_code": started["device_code"]})):
+        response = client.post(path, json=body, headers=headers)
+        assert response.status_code == 403, (path, response.get_json())
+        assert response.get_json()["code"] == code
+    assert rt.store.count("deviceCodes") == 1, "the refused /device/code wrote nothing"

@@ -90,7 +90,7 @@ def test_a_decided_code_and_another_users_claim(client: FlaskClient, app: Flask,
     approve(client, done)
     status, html = page(client, done)
     assert status == 200 and "already approved" in html and 'id="approve"' not in html
-    claimed = start(client)["user_code"]
+    claimed = start(app.test_client())["user_code"]  # the CLI side has no cookie
     other = app.test_client()
     sign_in(other, rt, "user_admin")
     other.get(f"/api/auth/device?user_code={claimed}")

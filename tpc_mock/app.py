@@ -58,10 +58,11 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
 
         app.register_blueprint(control.bp)
 
+    app.after_request(_full_allow_headers)  # registered first, so it runs after flask-cors
     CORS(app, resources={r"/api/*": {}}, origins=list(config.cors_origins),
          supports_credentials=True, allow_headers=CORS_HEADERS, expose_headers=EXPOSED_HEADERS,
-         methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"], vary_header=True,
-         always_send=False)
+         methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+         vary_header=False, always_send=False)  # _finish_request adds Vary: Origin once
 
     app.before_request(_start_request)
     app.after_request(_finish_request)
@@ -114,6 +115,17 @@ def _runtime() -> Runtime:
 
     rt: Runtime = current_app.extensions["tpc_mock"]
     return rt
+
+
+def _full_allow_headers(response: Response) -> Response:
+    """A preflight lists every allowed header, not only the ones the browser asked for."""
+    if (request.method == "OPTIONS" and "Access-Control-Allow-Origin" in response.headers
+            and request.headers.get("Access-Control-Request-Method")):
+        asked = [h.strip().lower() for h in
+                 request.headers.get("Access-Control-Request-Headers", "").split(",")]
+        names = [*CORS_HEADERS[:-1], "x-tpc-*", *(h for h in asked if h.startswith("x-tpc-"))]
+        response.headers["Access-Control-Allow-Headers"] = ", ".join(dict.fromkeys(names))
+    return response
 
 
 def _finish_request(response: Response) -> Response:

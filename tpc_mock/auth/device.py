@@ -30,7 +30,6 @@ DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code"
 USER_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_SECONDS = 1800
 INTERVAL_SECONDS = 5
-SLOW_DOWN_STEP = 5  # RFC 8628 3.5: the interval grows by 5 s on every slow_down
 GUESS_LIMIT = 10  # failed user-code lookups per client IP and window
 GUESS_WINDOW_SECONDS = 60
 
@@ -124,9 +123,9 @@ def poll_token(rt: Runtime, device_code: str, client_id: str, *, ip: str | None 
         now = rt.clock.now()
         interval = int(record.get("interval") or INTERVAL_SECONDS)
         last = record.get("lastPolledAt")
+        # As better-auth: the interval stays fixed and a too-early poll does not move the
+        # window, so the next poll `interval` s after the last accepted one is answered.
         if last and (now - parse_iso(last)).total_seconds() < interval:
-            rt.store.touch("deviceCodes", record["id"],
-                           {"interval": interval + SLOW_DOWN_STEP, "lastPolledAt": iso(now)})
             raise DeviceError("slow_down", POLLING_TOO_FREQUENTLY)
         rt.store.touch("deviceCodes", record["id"], {"lastPolledAt": iso(now)})
         if parse_iso(record["expiresAt"]) <= now:

@@ -127,9 +127,11 @@ def _read_body() -> Any:
         return UNDEFINED
 
 
-@bp.before_request
+@bp.before_app_request
 def enforce_trusted_origin() -> None:
-    """better-auth's origin check for every state-changing route of this blueprint."""
+    """better-auth's origin check for every state-changing /api/auth route (device flow too)."""
+    if not request.path.startswith("/api/auth/"):
+        return
     check_origin(request.method, request.headers, trusted_origins(runtime()),
                  sign_in=request.endpoint == "auth_routes.sign_in")
 
