@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -196,8 +195,7 @@ class TpcMock:
                         pytrace=False)
 
     def _serving(self) -> bool:
-        thread = getattr(self.server, "_thread", None)
-        return thread is None or thread.is_alive()
+        return bool(self.server.is_alive())
 
     def _new_session(self, user_id: str) -> tuple[str, dict[str, Any]]:
         from .auth.sessions import create_session
@@ -252,9 +250,7 @@ def tpc_mock_server(tpc_mock_config: dict[str, Any]) -> Iterator[LiveServer]:
         server = LiveServer(config={**tpc_mock_config, "in_memory": True, "control": True})
     except (ConfigError, SeedError) as exc:
         pytest.fail(f"tpc-mock: {exc}", pytrace=False)
-    rt = server.runtime
-    if not rt.config.base_url:  # the server's own URL is a trusted Origin for cookie writes
-        rt.config = replace(rt.config, host=server.host, port=server.port)
+    rt = server.runtime  # LiveServer has set rt.config's port to the one it listens on
     recorder = ErrorRecorder(rt)
     logging.getLogger("tpc_mock").addHandler(recorder)
     server.app.extensions["tpc_mock.pytest"] = {"recorder": recorder, "cache": {}}

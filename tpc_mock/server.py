@@ -39,12 +39,16 @@ class LiveServer:
     def _run(self) -> None:
         try:
             self._server.run()
-        except BaseException as exc:  # surfaced to the test by the plugin
+        except BaseException as exc:  # noqa: BLE001 - kept for the plugin to report
             self.error = exc
 
     def start(self) -> LiveServer:
         self._thread.start()
         return self
+
+    def is_alive(self) -> bool:
+        """True while the serving thread runs (or before it was started)."""
+        return not self._thread.ident or self._thread.is_alive()
 
     def stop(self) -> None:
         """Close every socket, stop the worker threads and wait for the loop to end."""
@@ -56,7 +60,7 @@ class LiveServer:
         server.task_dispatcher.shutdown()
         self._thread.join(timeout=5)
 
-    def __enter__(self) -> LiveServer:
+    def __enter__(self) -> LiveServer:  # noqa: PYI034 - Self needs Python 3.11
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
