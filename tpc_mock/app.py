@@ -9,7 +9,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 from flask_cors import CORS
 from werkzeug.exceptions import HTTPException
 
@@ -91,14 +91,21 @@ def _start_request() -> Response | None:
                 rt.faults.remove(fault)
     if fault is None:
         return None
-    if fault.delay_ms:
+    failing = bool(fault.status and fault.status >= 400)
+    view = current_app.view_functions.get(request.endpoint or "")
+    if (fault.delay_ms and not failing and request.headers.get("Idempotency-Key")
+            and getattr(view, "tpc_idempotent", False)):
+        g.tpc_stall_ms = fault.delay_ms  # stall after claiming the key: "still in flight"
+    elif fault.delay_ms:
         time.sleep(fault.delay_ms / 1000)
-    if fault.status and fault.status >= 400:
+    if failing:
         code = fault.code or HTTP_CODES.get(fault.status) or (
             "BAD_REQUEST" if fault.status < 500 else "INTERNAL")
         g.tpc_reason = "injected fault"
-        body = error_body(code, fault.message or f"injected fault: {code.lower()}")
-        return _json(body, fault.status)
+        message = fault.message or f"injected fault: {code.lower()}"
+        if request.path.startswith("/api/auth"):  # better-auth's error shape there
+            return _json({"code": code, "message": message}, fault.status)
+        return _json(error_body(code, message), fault.status)
     return None
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import pydantic
 from flask import Response, current_app, g, has_request_context, jsonify, request
 
+from .api.registry import operation_for
 from .auth.resolve import Caller, require, resolve_caller
 from .envelope import (
     ApiError,
@@ -92,18 +94,37 @@ def query_args(model: type[M]) -> M:
     return validate(model, {k: v for k, v in request.args.items()}, strict=False)
 
 
+def _idempotency_scope(rt: Runtime, caller: Caller) -> str:
+    """The organization a write targets: the key's, else the product's or app's, else the user."""
+    if caller.organization_id:
+        return caller.organization_id
+    body = request.get_json(silent=True) if request.is_json else None
+    product_id = body.get("productId") if isinstance(body, dict) else None
+    app_id = (request.view_args or {}).get("appId")
+    target = (rt.store.get("products", product_id) if isinstance(product_id, str) else None) or (
+        rt.store.get("apps", app_id) if isinstance(app_id, str) else None)
+    return str(target["organizationId"]) if target else f"user:{caller.user_id}"
+
+
 def idempotent(view: F) -> F:
-    """Replay a stored success for a repeated `Idempotency-Key` (409 on a mismatch)."""
+    """Replay a stored success for a repeated `Idempotency-Key` (409 on a mismatch).
+
+    Non-GET operations wear it, so it also refuses a body that is not JSON (415).
+    """
 
     @functools.wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        current_caller()  # 401 before 415, as the views order them
+        if request.content_length and not request.is_json:
+            raise UnsupportedMediaType("unsupported media type: send application/json")
         key = request.headers.get("Idempotency-Key")
         if not key:
             return view(*args, **kwargs)
-        caller = current_caller()
+        op = operation_for(request.endpoint)
+        caller = current_caller(op.scopes if op else ())  # a replay is scope-checked too
         rt = runtime()
-        scope = caller.organization_id or caller.user_id or ""
-        slot = (key, request.url_rule.rule if request.url_rule else request.path, request.method, scope)
+        rule = request.url_rule.rule if request.url_rule else request.path
+        slot = (key, rule, request.method, _idempotency_scope(rt, caller))
         claim = rt.idempotency.begin(slot, rt.idempotency.body_hash(request.get_data(cache=True)))
         if claim == "conflict":
             raise Conflict("idempotency key reused with a different request or still in flight")
@@ -112,10 +133,12 @@ def idempotent(view: F) -> F:
             replay.status_code = claim.status or 200
             replay.headers["x-idempotent-replay"] = "true"
             return replay
+        stall = g.pop("tpc_stall_ms", 0)  # an injected delay, taken while the key is claimed
+        if stall:
+            time.sleep(stall / 1000)
         status = 500
         try:
-            result = view(*args, **kwargs)
-            response = current_app.make_response(result)
+            response = current_app.make_response(view(*args, **kwargs))
             status = response.status_code
             rt.idempotency.finish(slot, status, response.get_json(silent=True))
             return response
@@ -123,6 +146,7 @@ def idempotent(view: F) -> F:
             rt.idempotency.finish(slot, status, None)
             raise
 
+    wrapper.tpc_idempotent = True  # type: ignore[attr-defined]
     return wrapper  # type: ignore[return-value]
 
 

@@ -35,6 +35,12 @@ class Operation:
 
 
 OPERATIONS: list[Operation] = []
+_BY_ID: dict[str, Operation] = {}
+
+
+def operation_for(endpoint: str | None) -> Operation | None:
+    """The declared operation behind a Flask endpoint (`blueprint.operationId`)."""
+    return _BY_ID.get((endpoint or "").rsplit(".", 1)[-1])
 
 
 def openapi_path(rule: str) -> str:
@@ -48,7 +54,9 @@ def operation(
     """Register a view under `rule` and record it for the OpenAPI document."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
-        OPERATIONS.append(Operation(method, openapi_path(rule), operation_id, summary, tag, **meta))
+        op = Operation(method, openapi_path(rule), operation_id, summary, tag, **meta)
+        OPERATIONS.append(op)
+        _BY_ID[operation_id] = op
         bp.add_url_rule(rule, endpoint=operation_id, view_func=view, methods=[method])
         return view
 
