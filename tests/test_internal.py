@@ -82,3 +82,12 @@ def test_openapi_document_declares_text_responses(client: FlaskClient) -> None:
     doc = client.get("/api/v1/openapi.json").get_json()
     llms = doc["paths"]["/api/v1/apps/{appId}/llms-txt"]["get"]["responses"]["200"]["content"]
     assert llms == {"text/plain": {"schema": {"type": "string"}}}
+
+
+def test_openapi_document_is_valid_openapi_3_1(client: FlaskClient) -> None:
+    from openapi_spec_validator import OpenAPIV31SpecValidator
+
+    doc = client.get("/api/v1/openapi.json").get_json()
+    errors = [str(e).splitlines()[0] for e in OpenAPIV31SpecValidator(doc).iter_errors()]
+    assert errors == []
+    assert len([m for item in doc["paths"].values() for m in item]) >= 45

@@ -17,8 +17,28 @@ ERROR_STATUSES = {"400": "Bad request", "401": "Authentication required", "403":
                   "422": "Validation failed", "429": "Rate limited"}
 
 
+def _allows_null(schema: dict[str, Any]) -> bool:
+    kinds = schema.get("type")
+    if kinds == "null" or (isinstance(kinds, list) and "null" in kinds):
+        return True
+    return any(_allows_null(s) for s in schema.get("anyOf", []) + schema.get("oneOf", []))
+
+
+def _drop_null_defaults(node: Any) -> None:
+    """`OMITTED` fields may be left out but not sent as null: no `default: null` for them."""
+    if isinstance(node, dict):
+        if "default" in node and node["default"] is None and not _allows_null(node):
+            del node["default"]
+        for value in node.values():
+            _drop_null_defaults(value)
+    elif isinstance(node, list):
+        for value in node:
+            _drop_null_defaults(value)
+
+
 def _schema(model: Any, defs: dict[str, Any]) -> dict[str, Any]:
     schema: dict[str, Any] = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    _drop_null_defaults(schema)
     defs.update(schema.pop("$defs", {}))
     return schema
 
