@@ -150,3 +150,9 @@ def test_acknowledged_write_survives_sigkill(tmp_path: Path) -> None:
         assert [i["id"] for i in listed] == [page_id]
     finally:
         _stop(process, signal.SIGTERM)
+
+
+def test_data_and_in_memory_exclude_each_other(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["serve", "--in-memory", "--data", str(tmp_path / "x.json")])
+    assert result.exit_code == 2 and "exclude each other" in result.output
+    assert not (tmp_path / "x.json").exists()

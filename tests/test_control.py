@@ -295,3 +295,14 @@ def test_restore_bad_input(client: FlaskClient, body: Any, status: int, code: st
         assert error["message"] == "snapshot not found"
     else:
         assert error["details"]["issues"][0]["path"] == path
+
+
+def test_clock_refuses_a_body_that_is_not_an_object() -> None:
+    from tests.helpers import assert_error
+    from tpc_mock.app import create_app
+
+    client = create_app({"in_memory": True}).test_client()
+    before = client.get("/__mock/clock").get_json()["data"]["now"]
+    response = client.post("/__mock/clock", json=[1])
+    assert_error(response, 422, "VALIDATION_ERROR")
+    assert client.get("/__mock/clock").get_json()["data"]["now"][:16] == before[:16]

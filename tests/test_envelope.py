@@ -103,3 +103,16 @@ def test_body_limit_is_configurable(full_key: str) -> None:
 def test_html_pages_outside_api_keep_html_404(client: FlaskClient) -> None:
     response = client.get("/definitely-not-a-page/x/y")
     assert response.status_code == 404 and not response.is_json
+
+
+@pytest.mark.parametrize(("method", "path", "allowed"), [
+    ("PATCH", "/api/v1/apps/app_123/routes/batch", {"POST"}),
+    ("DELETE", "/api/v1/apps/app_123/routes/import-preview", {"POST"}),
+    ("GET", "/api/v1/apps/app_123/routes/batch", {"POST"}),
+    ("PUT", "/api/v1/content/by-path", {"GET"}),
+])
+def test_fixed_words_are_not_ids(client: FlaskClient, full_key: str, method: str, path: str,
+                                 allowed: set[str]) -> None:
+    response = client.open(path, method=method, json={}, headers={"x-api-key": full_key})
+    assert_error(response, 405, "METHOD_NOT_ALLOWED", "method not allowed")
+    assert allowed <= {m.strip() for m in response.headers["Allow"].split(",")}

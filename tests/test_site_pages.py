@@ -355,3 +355,23 @@ def test_key_with_lower_rate_limit_max(app: Any, client: FlaskClient, full_key: 
     assert record
     rt.store.update("apiKeys", key_id, {"rateLimitMax": 2})
     assert [_list(client, full_key).status_code for _ in range(3)] == [200, 200, 429]
+
+
+def test_empty_page_id_breaks_the_schema(client: FlaskClient, full_key: str) -> None:
+    body = assert_error(_write(client, "DELETE", full_key, {"productId": "product_123",
+                                                           "pageIds": ["page_123", ""]}),
+                        422, "VALIDATION_ERROR")
+    assert body["details"]["issues"][0]["path"] == "pageIds.1"
+    assert "page_123" in [i["id"] for i in _all_items(client, full_key)]
+
+
+def test_rate_limited_request_is_journaled_with_its_key(full_key: str) -> None:
+    from tpc_mock.app import create_app
+
+    app = create_app({"in_memory": True, "rate_limit": "1/60"})
+    client = app.test_client()
+    _list(client, full_key)
+    assert _list(client, full_key).status_code == 429
+    entry = app.extensions["tpc_mock"].journal[-1]
+    assert (entry["status"], entry["callerKind"], entry["callerId"]) == (429, "apiKey", full_key[:6])
+    assert entry["reason"] == "rate_limited"

@@ -44,9 +44,11 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     # Blueprint modules first: importing them declares their store indexes.
     from .api import apps, content, insights, internal, md, openapi, routing, site_pages
+    from .api.registry import ResourceId
     from .auth import device, routes, tokens
     from .dashboard import device_page, pages
 
+    app.url_map.converters["id"] = ResourceId
     rt = Runtime.from_config(config)
     app.extensions["tpc_mock"] = rt
     for blueprint in (site_pages.bp, md.bp, content.bp, apps.bp, routing.bp, insights.bp,
@@ -163,6 +165,8 @@ def _finish_request(response: Response) -> Response:
 
 def _api_error(exc: ApiError) -> Response:
     g.tpc_reason = exc.reason
+    if exc.caller is not None and g.get("tpc_caller") is None:
+        g.tpc_caller = exc.caller
     if request.path.startswith("/api/auth"):
         body: dict[str, Any] = {"code": exc.code, "message": exc.message}
     else:

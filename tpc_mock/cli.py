@@ -60,6 +60,10 @@ def serve(host: str, port: int, data: Path, in_memory: bool, seed: Path | None,
     """Run the emulator with waitress."""
     import waitress
 
+    source = click.get_current_context().get_parameter_source("data")
+    if in_memory and source not in (None, click.core.ParameterSource.DEFAULT):
+        raise click.UsageError("--data and --in-memory exclude each other")
+
     from .app import create_app
     from .control import fixtures
 

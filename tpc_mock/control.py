@@ -59,8 +59,10 @@ def fixtures(rt: Runtime) -> dict[str, Any]:
 
 def move_clock(rt: Runtime, body: Any) -> str | None:
     """Apply `{advance}` | `{set}` | `{reset}` and return the new now."""
-    if not isinstance(body, dict) or not body:
+    if body is None or body == {}:
         return iso(rt.clock.now())
+    if not isinstance(body, dict):
+        raise _clock_error("", "send a JSON object: {advance}, {set} or {reset}")
     if "advance" in body:
         seconds = body["advance"]
         if (isinstance(seconds, bool) or not isinstance(seconds, (int, float))

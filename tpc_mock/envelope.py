@@ -68,6 +68,7 @@ class ApiError(Exception):
         self.status = status or ERROR_CODES[self.code]
         self.headers = headers or {}
         self.reason = reason or self.message
+        self.caller: Any = None  # who was refused, when already known (for the journal)
         super().__init__(self.message)
 
     def body(self) -> dict[str, Any]:

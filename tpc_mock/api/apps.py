@@ -158,7 +158,7 @@ def create_app_route(appId: str) -> Any:
     return ok(routes.create_route(runtime(), caller, appId, body))
 
 
-@operation(bp, APP + "/routes/<routeId>", "PATCH", "patchAppsAppIdRoutesRouteId",
+@operation(bp, APP + "/routes/<id:routeId>", "PATCH", "patchAppsAppIdRoutesRouteId",
            "Update App route", TAG, scopes=WRITE, body=routes.RouteChange)
 @idempotent
 def update_app_route(appId: str, routeId: str) -> Any:
@@ -167,7 +167,7 @@ def update_app_route(appId: str, routeId: str) -> Any:
     return ok(routes.update_route(runtime(), caller, appId, routeId, body))
 
 
-@operation(bp, APP + "/routes/<routeId>", "DELETE", "deleteAppsAppIdRoutesRouteId",
+@operation(bp, APP + "/routes/<id:routeId>", "DELETE", "deleteAppsAppIdRoutesRouteId",
            "Delete App route", TAG, scopes=WRITE)
 @idempotent
 def delete_app_route(appId: str, routeId: str) -> Any:

@@ -234,7 +234,7 @@ def search_content(rt: Runtime, caller: Caller, org_id: str, body: SearchContent
 
 
 # -- views ----------------------------------------------------------------------
-ONE = "/api/v1/content/<id>"
+ONE = "/api/v1/content/<id:id>"
 
 
 @operation(bp, ONE, "GET", "getContentId", "Get content", "Content", scopes=("content:read",))

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Blueprint
 from pydantic import BaseModel
+from werkzeug.routing import BaseConverter
 
 # Who may call: every credential, no API keys, internal (no API keys, not in TPC's
 # public document), or markdown (keys in either header).
@@ -32,6 +33,13 @@ class Operation:
     headers: tuple[str, ...] = ()
     content_type: str = "application/json"
     extra_params: list[dict[str, Any]] = field(default_factory=list)
+
+
+class ResourceId(BaseConverter):
+    """A path id that is never one of the API's fixed words, so that a wrong method on
+    `/content/by-path` or `/routes/batch` is 405, not a lookup of an id named so."""
+
+    regex = r"(?!(?:by-path|batch|import-preview)$)[^/]+"
 
 
 OPERATIONS: list[Operation] = []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -70,4 +70,4 @@ class UpdateSitePagesBody(Model):
 
 class DeleteSitePagesBody(Model):
     productId: str = Field(min_length=1)
-    pageIds: list[str] = Field(min_length=1, max_length=50)
+    pageIds: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1, max_length=50)

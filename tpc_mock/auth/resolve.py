@@ -57,7 +57,11 @@ def _api_key_caller(rt: Runtime, key: str) -> Caller:
         organization_id=record["organizationId"], scopes=tuple(record.get("scopes") or ()),
         key_start=record.get("start"), org_ids=frozenset([record["organizationId"]]),
     )
-    _enforce_rate_limit(rt, record)
+    try:
+        _enforce_rate_limit(rt, record)
+    except ApiError as exc:
+        exc.caller = caller  # the journal still names the key that was refused
+        raise
     return caller
 
 
