@@ -318,3 +318,28 @@ def test_settings_without_a_session_redirects_to_sign_in(client: FlaskClient) ->
     response = client.get("/settings/api-keys")
     assert response.status_code == 302
     assert response.headers["Location"] == "/sign-in?next=/settings/api-keys"
+
+
+@pytest.mark.parametrize("callback", ["/dashboard", "http://localhost:3000/after"])
+def test_sign_in_with_trusted_callback_redirects(client: FlaskClient, creds: dict[str, Any],
+                                                 callback: str) -> None:
+    owner = next(u for u in creds["users"] if u["id"] == "user_owner")
+    response = client.post("/api/auth/sign-in/email", json={
+        "email": owner["email"], "password": owner["password"], "callbackURL": callback})
+    assert response.status_code == 200
+    body = response.get_json()
+    assert (body["redirect"], body["url"]) == (True, callback)
+    assert response.headers["Location"] == callback
+    assert "better-auth.session_token=" in response.headers["Set-Cookie"]
+
+
+@pytest.mark.parametrize("callback", ["https://evil.test/x", "//evil.test/x"])
+def test_sign_in_with_untrusted_callback_is_refused(client: FlaskClient, creds: dict[str, Any],
+                                                    app: Any, callback: str) -> None:
+    owner = next(u for u in creds["users"] if u["id"] == "user_owner")
+    before = app.extensions["tpc_mock"].store.count("sessions")
+    response = client.post("/api/auth/sign-in/email", json={
+        "email": owner["email"], "password": owner["password"], "callbackURL": callback})
+    assert_auth_error(response, 403, "INVALID_CALLBACK_URL")
+    assert "Set-Cookie" not in response.headers
+    assert app.extensions["tpc_mock"].store.count("sessions") == before

@@ -7,6 +7,7 @@ Bodies are JSON or form-encoded and checked the way better-call checks them with
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 from typing import Any
 
 from flask import Blueprint, Response, g, jsonify, request
@@ -54,7 +55,8 @@ class Field:
     min: int | None = None
 
 
-SIGN_IN = (Field("email", "string"), Field("password", "string"))
+SIGN_IN = (Field("email", "string"), Field("password", "string"),
+           Field("callbackURL", "string", required=False))
 CREATE_KEY = (Field("name", "string", required=False), Field("organizationId", "string", False),
               Field("scopes", "strings", min=1),
               Field("expiresIn", "int", required=False, nullable=True, min=1))
@@ -147,11 +149,29 @@ def _json(body: Any, *cookies: str) -> Response:
 def sign_in() -> Response:
     rt = runtime()
     body = check_body(_read_body(), SIGN_IN)
+    callback = body["callbackURL"]
+    if callback is not None and not _trusted_callback(callback):
+        raise BetterAuthError(403, "INVALID_CALLBACK_URL", "Invalid callbackURL")
     token, _record, user = sign_in_email(rt, body["email"], body["password"],
                                          ip=request.remote_addr,
                                          user_agent=request.headers.get("User-Agent"))
-    return _json({"redirect": False, "token": token, "user": user_payload(user)},
-                 set_cookie_header(rt, token))
+    payload: dict[str, Any] = {"redirect": bool(callback), "token": token}
+    if callback:
+        payload["url"] = callback
+    payload["user"] = user_payload(user)
+    response = _json(payload, set_cookie_header(rt, token))
+    if callback:
+        response.headers["Location"] = callback
+    return response
+
+
+def _trusted_callback(url: str) -> bool:
+    """A relative path, or a URL on a trusted origin (better-auth's callbackURL check)."""
+    if url.startswith("/") and not url.startswith("//") and "\\" not in url:
+        return True
+    parts = urlsplit(url)
+    return bool(parts.scheme and parts.netloc) and (
+        f"{parts.scheme}://{parts.netloc}" in trusted_origins(runtime()))
 
 
 @bp.post("/sign-out")
