@@ -7,8 +7,8 @@ Bodies are JSON or form-encoded and checked the way better-call checks them with
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, g, jsonify, request
 
