@@ -33,3 +33,30 @@ def test_readme_pytest_example_passes(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("-v")
     result.assert_outcomes(passed=len(tests))
     result.stdout.fnmatch_lines([f"*::{name} PASSED*" for name in tests], consecutive=False)
+
+
+def test_readme_quickstart_curl_returns_the_documented_envelope() -> None:
+    """The Run section's curl, run as written against a live server with the seed's key."""
+    import json
+    import shutil
+    import subprocess
+
+    from tpc_mock.server import LiveServer
+
+    text = README.read_text(encoding="utf-8")
+    run = text.split("## Run", 1)[1].split("\n## ", 1)[0]
+    command = next(b for b in re.findall(r"^```sh\n(.*?)^```$", run, flags=re.M | re.S)
+                   if b.startswith("curl"))
+    if shutil.which("curl") is None:
+        pytest.skip("no curl on this machine")
+    with LiveServer() as server:
+        key = server.runtime.credentials["apiKeys"][0]["key"]
+        command = command.replace("http://127.0.0.1:8765", server.url)
+        done = subprocess.run(["bash", "-c", command], capture_output=True, text=True,
+                              env={"PATH": "/usr/bin:/bin", "TPC_API_KEY": key}, timeout=30,
+                              check=False)
+    assert done.returncode == 0, done.stderr
+    body = json.loads(done.stdout)
+    assert body["ok"] is True
+    assert body["data"]["scope"]["product"]["id"] == "product_123"
+    assert (body["data"]["page"], body["data"]["pageSize"]) == (1, 10)
