@@ -21,6 +21,8 @@ class LiveServer:
                  *, host: str = "127.0.0.1", port: int = 0, threads: int = 4) -> None:
         self.app = app or create_app({"in_memory": True, **dict(config or {})}
                                      if not isinstance(config, Config) else config)
+        # "Task queue depth is N" is waitress thinking aloud under test load, not an error.
+        logging.getLogger("waitress.queue").setLevel(logging.ERROR)
         self._server: Any = waitress.create_server(
             self.app, host=host, port=port, threads=threads, ident="tpc-mock",
             asyncore_loop_timeout=0.1, clear_untrusted_proxy_headers=True,
