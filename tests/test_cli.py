@@ -156,3 +156,18 @@ def test_data_and_in_memory_exclude_each_other(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["serve", "--in-memory", "--data", str(tmp_path / "x.json")])
     assert result.exit_code == 2 and "exclude each other" in result.output
     assert not (tmp_path / "x.json").exists()
+
+
+def test_sigterm_flushes_last_request_of_keys(tmp_path: Path) -> None:
+    data, port = tmp_path / "db.json", _free_port()
+    process = _start(data, port)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        key = requests.get(f"{base}/__mock/fixtures").json()["data"]["apiKeys"][0]["key"]
+        assert requests.get(f"{base}/api/v1/site/pages", params={"productId": "product_123"},
+                            headers={"x-api-key": key}).status_code == 200
+    finally:
+        _stop(process, signal.SIGTERM)
+    assert process.returncode == 0
+    stored = json.loads(data.read_text())["apiKeys"]
+    assert any(record["lastRequest"] for record in stored.values())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -87,12 +88,18 @@ def serve(host: str, port: int, data: Path, in_memory: bool, seed: Path | None,
     click.echo(_credentials_text(fixtures(app.extensions["tpc_mock"])))
     click.echo("Press Ctrl+C to stop.")
     sys.stdout.flush()
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)  # docker stop: flush like Ctrl+C does
     try:
         server.run()
     except KeyboardInterrupt:
         pass
     finally:
+        # Persists bookkeeping kept in memory between writes (API keys' lastRequest).
         app.extensions["tpc_mock"].store.close()
+
+
+def _stop_on_sigterm(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 @main.command()
