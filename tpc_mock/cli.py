@@ -12,7 +12,7 @@ import click
 
 from .config import ConfigError, load_config
 from .seeding import SeedError, default_seed_path, generate_seed, write_seed
-from .store import StoreCorrupt
+from .storage import StoreCorrupt
 
 
 @click.group()
