@@ -45,8 +45,8 @@ def test_readme_quickstart_curl_returns_the_documented_envelope() -> None:
 
     text = README.read_text(encoding="utf-8")
     run = text.split("## Run", 1)[1].split("\n## ", 1)[0]
-    command = next(b for b in re.findall(r"^```sh\n(.*?)^```$", run, flags=re.M | re.S)
-                   if b.startswith("curl"))
+    blocks = re.findall(r"^```sh\n(.*?)^```$", run, flags=re.MULTILINE | re.DOTALL)
+    command = next(b for b in blocks if b.startswith("curl"))
     if shutil.which("curl") is None:
         pytest.skip("no curl on this machine")
     with LiveServer() as server:
