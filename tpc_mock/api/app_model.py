@@ -1,9 +1,11 @@
-"""Apps: the app itself, its product resources and its config (model functions)."""
+"""Apps: the app itself, its reach, its record shapes and its config (model functions).
+
+Attaching and detaching the app's products is in app_resources."""
 
 from __future__ import annotations
 
 import re
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field
 
@@ -14,7 +16,6 @@ from ..envelope import Conflict, not_found
 from ..runtime import Runtime
 from ..store import declare_index
 from .models import Model
-from .scope import reachable_product
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
@@ -36,15 +37,6 @@ class UpdateAppBody(Model):
     name: str = Field(None, min_length=1, max_length=120)  # type: ignore[assignment]
     slug: str = Field(None, min_length=1, max_length=120, pattern=SLUG)  # type: ignore[assignment]
     metadata: dict[str, Any] | None = None
-
-
-class AttachResourceBody(Model):
-    resourceType: Literal["product"] = "product"
-    resourceId: str = Field(min_length=1)
-
-
-class DetachResourceBody(AttachResourceBody):
-    deleteDependentRoutes: bool = False
 
 
 class UpdateAppConfigBody(Model):
@@ -224,56 +216,6 @@ def live_resources(rt: Runtime, app_id: str) -> list[dict[str, Any]]:
     """The app's attached (not detached) resources, oldest first."""
     found = [r for r in rt.store.find("appResources", "appId", app_id) if not r.get("deletedAt")]
     return sorted(found, key=lambda r: (r["createdAt"], r["id"]))
-
-
-def list_resources(rt: Runtime, caller: Caller, app_id: str) -> list[dict[str, Any]]:
-    """The app's attached products."""
-    reachable_app(rt, caller, app_id)
-    return [resource_item(rt, r, with_product=True) for r in live_resources(rt, app_id)]
-
-
-def attach_resource(
-    rt: Runtime, caller: Caller, app_id: str, body: AttachResourceBody
-) -> dict[str, Any]:
-    """Attach a product of the app's organization; attaching it twice is a conflict."""
-    with rt.store.transaction():
-        app = reachable_app(rt, caller, app_id)
-        product = reachable_product(rt, caller, body.resourceId)
-        if product["organizationId"] != app["organizationId"]:
-            raise not_found("product")
-        if any(r["resourceId"] == product["id"] for r in live_resources(rt, app_id)):
-            raise Conflict(f"product {product['id']} is already attached to this app")
-        now = now_iso(rt)
-        resource = rt.store.insert("appResources", {
-            "id": new_id("appresource"), "appId": app_id, "resourceType": body.resourceType,
-            "resourceId": product["id"], "createdAt": now, "updatedAt": now, "deletedAt": None})
-    return resource_item(rt, resource, with_product=False)
-
-
-def detach_resource(
-    rt: Runtime, caller: Caller, app_id: str, body: DetachResourceBody
-) -> dict[str, Any]:
-    """Detach a product; routes to its pages block this unless deleteDependentRoutes is set."""
-    with rt.store.transaction():
-        reachable_app(rt, caller, app_id)
-        resource = next((r for r in live_resources(rt, app_id)
-                         if r["resourceId"] == body.resourceId
-                         and r["resourceType"] == body.resourceType), None)
-        if resource is None:
-            raise not_found("resource")
-        dependent = [r for r in rt.store.find("appRoutes", "appId", app_id)
-                     if r.get("productId") == resource["resourceId"]]
-        if dependent and not body.deleteDependentRoutes:
-            raise Conflict(
-                f"{len(dependent)} route(s) of this app point to pages of this product; "
-                "delete them first or pass deleteDependentRoutes: true",
-                {"dependentRouteCount": len(dependent),
-                 "routeIds": [r["id"] for r in dependent]})
-        for route in dependent:
-            rt.store.remove("appRoutes", route["id"])
-        now = now_iso(rt)
-        rt.store.update("appResources", resource["id"], {"deletedAt": now, "updatedAt": now})
-    return {"id": resource["id"], "deletedDependentRouteCount": len(dependent)}
 
 
 # -- config ------------------------------------------------------------------

@@ -11,6 +11,7 @@ from ..web import current_caller, idempotent, json_body, query_args, runtime, va
 from . import app_domains as domains
 from . import app_llms as llms
 from . import app_model as apps
+from . import app_resources as resources
 from . import route_model as routes
 from .registry import operation
 
@@ -71,25 +72,25 @@ def delete_app(appId: str) -> Any:
            scopes=READ)
 def list_app_resources(appId: str) -> Any:
     caller = current_caller(READ)
-    return ok(apps.list_resources(runtime(), caller, appId))
+    return ok(resources.list_resources(runtime(), caller, appId))
 
 
 @operation(bp, APP + "/resources", "POST", "postAppsAppIdResources", "Attach App resource", TAG,
-           scopes=WRITE, body=apps.AttachResourceBody)
+           scopes=WRITE, body=resources.AttachResourceBody)
 @idempotent
 def attach_app_resource(appId: str) -> Any:
     caller = current_caller(WRITE)
-    body = validate(apps.AttachResourceBody, json_body())
-    return ok(apps.attach_resource(runtime(), caller, appId, body))
+    body = validate(resources.AttachResourceBody, json_body())
+    return ok(resources.attach_resource(runtime(), caller, appId, body))
 
 
 @operation(bp, APP + "/resources", "DELETE", "deleteAppsAppIdResources", "Detach App resource",
-           TAG, scopes=WRITE, body=apps.DetachResourceBody)
+           TAG, scopes=WRITE, body=resources.DetachResourceBody)
 @idempotent
 def detach_app_resource(appId: str) -> Any:
     caller = current_caller(WRITE)
-    body = validate(apps.DetachResourceBody, json_body())
-    return ok(apps.detach_resource(runtime(), caller, appId, body))
+    body = validate(resources.DetachResourceBody, json_body())
+    return ok(resources.detach_resource(runtime(), caller, appId, body))
 
 
 # -- domains -----------------------------------------------------------------------

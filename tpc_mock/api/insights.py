@@ -11,15 +11,10 @@ from ..auth.resolve import Caller, reject_api_keys, require
 from ..envelope import not_found, ok
 from ..runtime import Runtime
 from ..web import current_caller, idempotent, json_body, query_args, runtime, validate
-from .insights_model import (
-    create_view,
-    list_conversation_queries,
-    list_views,
-    paged,
-    share_of_voice,
-)
+from .insights_model import list_conversation_queries, paged, share_of_voice
 from .models import OMITTED, Model
 from .registry import SECURITY_NO_API_KEY, operation
+from .views_model import create_view, list_views
 
 bp = Blueprint("insights", __name__)
 

@@ -1,5 +1,5 @@
-"""Model functions of the insights operations: share of voice, simulation runs,
-conversation queries and views, all bounded by the caller's organizations."""
+"""Model functions of the insights operations: share of voice and conversation queries,
+all bounded by the caller's organizations (views are in views_model)."""
 
 from __future__ import annotations
 
@@ -9,19 +9,13 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ..auth.resolve import Caller
-from ..auth.secrets import new_token
-from ..clock import iso, parse_iso
+from ..clock import parse_iso
 from ..envelope import ValidationError, not_found
 from ..runtime import Runtime
 from ..store import declare_index
 
 if TYPE_CHECKING:
-    from .insights import (
-        ConversationQueriesQuery,
-        CreateViewBody,
-        SovQuery,
-        ViewsQuery,
-    )
+    from .insights import ConversationQueriesQuery, SovQuery
 
 declare_index("brands", "productId", "organizationId")
 declare_index("prompts", "brandId")
@@ -59,7 +53,7 @@ def brand_ref(brand: dict[str, Any]) -> dict[str, Any]:
     return {"id": brand["id"], "name": brand["name"], "slug": brand.get("slug")}
 
 
-def _live(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+def live(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return [r for r in rows if r.get("deletedAt") is None]
 
 
@@ -179,7 +173,7 @@ def share_of_voice(rt: Runtime, caller: Caller, args: SovQuery) -> dict[str, Any
         raise invalid("productId", "productId is required")
     brand = reachable_brand(rt, caller, ref, "product")
     product = rt.store.get("products", brand["productId"]) or {}
-    prompts = {p["id"]: p for p in _live(rt.store.find("prompts", "brandId", brand["id"]))}
+    prompts = {p["id"]: p for p in live(rt.store.find("prompts", "brandId", brand["id"]))}
     topics = {t["id"]: t for t in rt.store.find("topics", "brandId", brand["id"])}
     if args.promptId and args.promptId not in prompts:
         raise not_found("prompt")
@@ -205,7 +199,7 @@ def share_of_voice(rt: Runtime, caller: Caller, args: SovQuery) -> dict[str, Any
 
 
 # -- conversation queries -------------------------------------------------------
-def _view_query_ids(view: dict[str, Any]) -> set[str] | None:
+def view_query_ids(view: dict[str, Any]) -> set[str] | None:
     """The queries a view holds; None for a default view (all of its brand's)."""
     ids = view.get("conversationQueryIds")
     return None if view.get("isDefault") or ids is None else set(ids)
@@ -234,7 +228,7 @@ def _candidate_queries(
         view = rt.store.get("views", args.viewId)
         if view is None or view.get("deletedAt") or view["brandId"] != brand["id"]:
             raise not_found("view")
-        held = _view_query_ids(view)
+        held = view_query_ids(view)
         found = [q for q in found if held is None or q["id"] in held]
     return found
 
@@ -252,7 +246,7 @@ def list_conversation_queries(
         raise invalid("viewId", "viewId requires brandId")
     rows = []
     needle = (args.search or "").strip().casefold()
-    for query in _live(_candidate_queries(rt, caller, args, prompt_ids)):
+    for query in live(_candidate_queries(rt, caller, args, prompt_ids)):
         prompt = rt.store.get("prompts", query["promptId"]) or {}
         persona = rt.store.get("userPersonas", query.get("userPersonaId") or "")
         text = " ".join([prompt.get("message", ""), (persona or {}).get("name", ""),
@@ -272,57 +266,3 @@ def list_conversation_queries(
             "pagination": {"page": page, "limit": limit, "total": len(rows),
                            "totalPages": math.ceil(len(rows) / limit)}}
 
-
-# -- views ----------------------------------------------------------------------
-def view_item(rt: Runtime, view: dict[str, Any], brand: dict[str, Any]) -> dict[str, Any]:
-    """A view as the API shows it, with its live conversation count."""
-    held = _view_query_ids(view)
-    if held is None:
-        count = len(_live(rt.store.find("conversationQueries", "brandId", brand["id"])))
-    else:
-        count = len(_live(q for q in (rt.store.get("conversationQueries", i) for i in held) if q))
-    item = {k: view.get(k) for k in ("id", "name", "description", "brandId", "organizationId",
-                                     "isDefault", "createdAt", "updatedAt", "deletedAt")}
-    return item | {"conversationCount": count, "brand": brand_ref(brand)}
-
-
-def list_views(rt: Runtime, caller: Caller, args: ViewsQuery) -> dict[str, Any]:
-    """Live views of one brand, or of every brand the caller reaches."""
-    if args.brandId is not None:
-        views = rt.store.find("views", "brandId", reachable_brand(rt, caller, args.brandId)["id"])
-    else:
-        views = [v for org in sorted(caller.org_ids) for v in rt.store.find("views", "organizationId", org)]
-    needle = (args.search or "").strip().casefold()
-    views = [v for v in _live(views)
-             if not needle or needle in f"{v['name']} {v.get('description') or ''}".casefold()]
-    views.sort(key=lambda v: (v["createdAt"], v["id"]), reverse=True)
-    views.sort(key=lambda v: not v["isDefault"])
-    size = args.pageSize or 20
-    brands: dict[str, dict[str, Any]] = {}
-    items = []
-    for view in paged(views, args.page or 1, size):
-        brand = brands.setdefault(view["brandId"], rt.store.get("brands", view["brandId"]) or {})
-        items.append(view_item(rt, view, brand))
-    return {"data": items, "totalPages": math.ceil(len(views) / size), "totalItems": len(views)}
-
-
-def create_view(rt: Runtime, caller: Caller, body: CreateViewBody) -> dict[str, Any]:
-    """A new (non-default) view over some of a brand's conversation queries."""
-    with rt.store.transaction():
-        brand = reachable_brand(rt, caller, body.brandId)
-        ids = list(dict.fromkeys(body.conversationQueryIds or []))
-        issues = []
-        for index, query_id in enumerate(body.conversationQueryIds or []):
-            query = rt.store.get("conversationQueries", query_id)
-            if query is None or query.get("deletedAt") or query["brandId"] != brand["id"]:
-                issues.append({"path": f"conversationQueryIds.{index}",
-                               "message": f"conversation query {query_id} not found for this brand"})
-        if issues:
-            raise ValidationError("validation failed", {"issues": issues})
-        now = iso(rt.clock.now())
-        view = rt.store.insert("views", {
-            "id": "view_" + new_token(20).lower(), "name": body.name,
-            "description": body.description, "brandId": brand["id"],
-            "organizationId": brand["organizationId"], "isDefault": False,
-            "conversationQueryIds": ids, "createdAt": now, "updatedAt": now, "deletedAt": None})
-    return view_item(rt, view, brand)

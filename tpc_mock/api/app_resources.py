@@ -1,0 +1,73 @@
+"""App resources: the products attached to an app (model functions)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field
+
+from ..auth.resolve import Caller
+from ..envelope import Conflict, not_found
+from ..runtime import Runtime
+from .app_model import live_resources, new_id, now_iso, reachable_app, resource_item
+from .models import Model
+from .scope import reachable_product
+
+
+class AttachResourceBody(Model):
+    resourceType: Literal["product"] = "product"
+    resourceId: str = Field(min_length=1)
+
+
+class DetachResourceBody(AttachResourceBody):
+    deleteDependentRoutes: bool = False
+
+
+def list_resources(rt: Runtime, caller: Caller, app_id: str) -> list[dict[str, Any]]:
+    """The app's attached products."""
+    reachable_app(rt, caller, app_id)
+    return [resource_item(rt, r, with_product=True) for r in live_resources(rt, app_id)]
+
+
+def attach_resource(
+    rt: Runtime, caller: Caller, app_id: str, body: AttachResourceBody
+) -> dict[str, Any]:
+    """Attach a product of the app's organization; attaching it twice is a conflict."""
+    with rt.store.transaction():
+        app = reachable_app(rt, caller, app_id)
+        product = reachable_product(rt, caller, body.resourceId)
+        if product["organizationId"] != app["organizationId"]:
+            raise not_found("product")
+        if any(r["resourceId"] == product["id"] for r in live_resources(rt, app_id)):
+            raise Conflict(f"product {product['id']} is already attached to this app")
+        now = now_iso(rt)
+        resource = rt.store.insert("appResources", {
+            "id": new_id("appresource"), "appId": app_id, "resourceType": body.resourceType,
+            "resourceId": product["id"], "createdAt": now, "updatedAt": now, "deletedAt": None})
+    return resource_item(rt, resource, with_product=False)
+
+
+def detach_resource(
+    rt: Runtime, caller: Caller, app_id: str, body: DetachResourceBody
+) -> dict[str, Any]:
+    """Detach a product; routes to its pages block this unless deleteDependentRoutes is set."""
+    with rt.store.transaction():
+        reachable_app(rt, caller, app_id)
+        resource = next((r for r in live_resources(rt, app_id)
+                         if r["resourceId"] == body.resourceId
+                         and r["resourceType"] == body.resourceType), None)
+        if resource is None:
+            raise not_found("resource")
+        dependent = [r for r in rt.store.find("appRoutes", "appId", app_id)
+                     if r.get("productId") == resource["resourceId"]]
+        if dependent and not body.deleteDependentRoutes:
+            raise Conflict(
+                f"{len(dependent)} route(s) of this app point to pages of this product; "
+                "delete them first or pass deleteDependentRoutes: true",
+                {"dependentRouteCount": len(dependent),
+                 "routeIds": [r["id"] for r in dependent]})
+        for route in dependent:
+            rt.store.remove("appRoutes", route["id"])
+        now = now_iso(rt)
+        rt.store.update("appResources", resource["id"], {"deletedAt": now, "updatedAt": now})
+    return {"id": resource["id"], "deletedDependentRouteCount": len(dependent)}

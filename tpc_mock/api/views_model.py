@@ -1,0 +1,71 @@
+"""Model functions of /api/v1/views: list and create views, each with its live
+conversationCount, bounded by the caller's organizations."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from ..auth.resolve import Caller
+from ..auth.secrets import new_token
+from ..clock import iso
+from ..envelope import ValidationError
+from ..runtime import Runtime
+from .insights_model import brand_ref, live, paged, reachable_brand, view_query_ids
+
+if TYPE_CHECKING:
+    from .insights import CreateViewBody, ViewsQuery
+
+
+def view_item(rt: Runtime, view: dict[str, Any], brand: dict[str, Any]) -> dict[str, Any]:
+    """A view as the API shows it, with its live conversation count."""
+    held = view_query_ids(view)
+    if held is None:
+        count = len(live(rt.store.find("conversationQueries", "brandId", brand["id"])))
+    else:
+        count = len(live(q for q in (rt.store.get("conversationQueries", i) for i in held) if q))
+    item = {k: view.get(k) for k in ("id", "name", "description", "brandId", "organizationId",
+                                     "isDefault", "createdAt", "updatedAt", "deletedAt")}
+    return item | {"conversationCount": count, "brand": brand_ref(brand)}
+
+
+def list_views(rt: Runtime, caller: Caller, args: ViewsQuery) -> dict[str, Any]:
+    """Live views of one brand, or of every brand the caller reaches."""
+    if args.brandId is not None:
+        views = rt.store.find("views", "brandId", reachable_brand(rt, caller, args.brandId)["id"])
+    else:
+        views = [v for org in sorted(caller.org_ids) for v in rt.store.find("views", "organizationId", org)]
+    needle = (args.search or "").strip().casefold()
+    views = [v for v in live(views)
+             if not needle or needle in f"{v['name']} {v.get('description') or ''}".casefold()]
+    views.sort(key=lambda v: (v["createdAt"], v["id"]), reverse=True)
+    views.sort(key=lambda v: not v["isDefault"])
+    size = args.pageSize or 20
+    brands: dict[str, dict[str, Any]] = {}
+    items = []
+    for view in paged(views, args.page or 1, size):
+        brand = brands.setdefault(view["brandId"], rt.store.get("brands", view["brandId"]) or {})
+        items.append(view_item(rt, view, brand))
+    return {"data": items, "totalPages": math.ceil(len(views) / size), "totalItems": len(views)}
+
+
+def create_view(rt: Runtime, caller: Caller, body: CreateViewBody) -> dict[str, Any]:
+    """A new (non-default) view over some of a brand's conversation queries."""
+    with rt.store.transaction():
+        brand = reachable_brand(rt, caller, body.brandId)
+        ids = list(dict.fromkeys(body.conversationQueryIds or []))
+        issues = []
+        for index, query_id in enumerate(body.conversationQueryIds or []):
+            query = rt.store.get("conversationQueries", query_id)
+            if query is None or query.get("deletedAt") or query["brandId"] != brand["id"]:
+                issues.append({"path": f"conversationQueryIds.{index}",
+                               "message": f"conversation query {query_id} not found for this brand"})
+        if issues:
+            raise ValidationError("validation failed", {"issues": issues})
+        now = iso(rt.clock.now())
+        view = rt.store.insert("views", {
+            "id": "view_" + new_token(20).lower(), "name": body.name,
+            "description": body.description, "brandId": brand["id"],
+            "organizationId": brand["organizationId"], "isDefault": False,
+            "conversationQueryIds": ids, "createdAt": now, "updatedAt": now, "deletedAt": None})
+    return view_item(rt, view, brand)
