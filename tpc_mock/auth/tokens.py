@@ -15,10 +15,10 @@ from ..clock import parse_iso
 from ..envelope import ApiError
 from ..jsonbody import loads_body
 from ..runtime import Runtime
-from ..web import runtime, trusted_origins
+from ..web import runtime
 from .resolve import Caller, resolve_caller
 from .secrets import digest
-from .sessions import BetterAuthError, check_origin
+from .sessions import BetterAuthError
 
 bp = Blueprint("tokens", __name__)
 
@@ -69,20 +69,16 @@ def text_param(params: dict[str, Any], name: str, bad_request: Callable[[str], A
     return value
 
 
-def check_trusted_origin() -> None:
-    """better-auth's CSRF check: a cookie-carrying write needs a trusted Origin."""
-    trusted = trusted_origins(runtime())
-    check_origin(request.method, request.headers, trusted)
-
-
 def _resolve(rt: Runtime) -> Caller:
     return resolve_caller(rt, request.headers, request.cookies)
 
 
 def signed_in_caller(not_signed_in: Callable[[], ApiError] = unauthorized) -> Caller:
-    """The user behind the session cookie or bearer token; API keys are no user session."""
+    """The user behind the session cookie or bearer token; API keys are no user session.
+
+    The trusted-Origin check already ran for every /api/auth write (routes.py).
+    """
     rt = runtime()
-    check_trusted_origin()
     try:
         caller = _resolve(rt)
     except ApiError as exc:
