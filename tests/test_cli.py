@@ -9,6 +9,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -129,27 +131,33 @@ def _stop(process: subprocess.Popen[str], sig: int) -> None:
         process.stdout.close()
 
 
-def test_acknowledged_write_survives_sigkill(tmp_path: Path) -> None:
-    data, port = tmp_path / "db.json", _free_port()
+@contextmanager
+def _served(data: Path, port: int, stop_with: int) -> Iterator[tuple[str, str]]:
+    """`tpc-mock serve --data` in a subprocess: (base URL, full-access key), then a signal."""
     process = _start(data, port)
     try:
         base = f"http://127.0.0.1:{port}"
         key = requests.get(f"{base}/__mock/fixtures").json()["data"]["apiKeys"][0]["key"]
+        yield base, key
+    finally:
+        _stop(process, stop_with)
+    if stop_with == signal.SIGTERM:
+        assert process.returncode == 0
+
+
+def test_acknowledged_write_survives_sigkill(tmp_path: Path) -> None:
+    data, port = tmp_path / "db.json", _free_port()
+    with _served(data, port, signal.SIGKILL) as (base, key):
         response = requests.post(f"{base}/api/v1/site/pages", headers={"x-api-key": key}, json={
             "productId": "product_123", "pages": [{"slug": "durable", "title": "D", "content": "x"}]})
         assert response.status_code == 200
         page_id = response.json()["data"]["created"][0]["id"]
-    finally:
-        _stop(process, signal.SIGKILL)
     assert page_id in json.loads(data.read_text())["pages"]
-    process = _start(data, port)
-    try:
-        listed = requests.get(f"http://127.0.0.1:{port}/api/v1/site/pages",
+    with _served(data, port, signal.SIGTERM) as (base, key):
+        listed = requests.get(f"{base}/api/v1/site/pages",
                               params={"productId": "product_123", "q": "durable"},
                               headers={"x-api-key": key}).json()["data"]["items"]
         assert [i["id"] for i in listed] == [page_id]
-    finally:
-        _stop(process, signal.SIGTERM)
 
 
 def test_data_and_in_memory_exclude_each_other(tmp_path: Path) -> None:
@@ -159,15 +167,9 @@ def test_data_and_in_memory_exclude_each_other(tmp_path: Path) -> None:
 
 
 def test_sigterm_flushes_last_request_of_keys(tmp_path: Path) -> None:
-    data, port = tmp_path / "db.json", _free_port()
-    process = _start(data, port)
-    try:
-        base = f"http://127.0.0.1:{port}"
-        key = requests.get(f"{base}/__mock/fixtures").json()["data"]["apiKeys"][0]["key"]
+    data = tmp_path / "db.json"
+    with _served(data, _free_port(), signal.SIGTERM) as (base, key):
         assert requests.get(f"{base}/api/v1/site/pages", params={"productId": "product_123"},
                             headers={"x-api-key": key}).status_code == 200
-    finally:
-        _stop(process, signal.SIGTERM)
-    assert process.returncode == 0
     stored = json.loads(data.read_text())["apiKeys"]
     assert any(record["lastRequest"] for record in stored.values())
