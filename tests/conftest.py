@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import pytest
@@ -9,6 +10,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tpc_mock.app import create_app
+from tpc_mock.records import FROZEN_ENV
+
+# Every store in the suite hands out read-only records, so a caller that changes a
+# record it was given fails its test (the store shares records between readers).
+os.environ[FROZEN_ENV] = "1"
 
 
 @pytest.fixture

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+from tpc_mock.storage import read_data
 
 
 def assert_error(response: Any, status: int, code: str, message: str | None = None) -> dict[str, Any]:
@@ -24,3 +27,8 @@ def assert_auth_error(response: Any, status: int, code: str) -> dict[str, Any]:
     assert body["code"] == code, body
     assert isinstance(body.get("message"), str), body
     return dict(body)
+
+
+def stored_tables(path: Path) -> dict[str, Any]:
+    """What a data file holds on disk: the document plus its journal, replayed."""
+    return read_data(path)

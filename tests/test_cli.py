@@ -18,6 +18,7 @@ import pytest
 import requests
 from click.testing import CliRunner
 
+from tests.helpers import stored_tables
 from tpc_mock.cli import main
 from tpc_mock.config import ConfigError, load_config, parse_rate_limit
 from tpc_mock.seeding import default_seed_path, generate_seed
@@ -152,7 +153,7 @@ def test_acknowledged_write_survives_sigkill(tmp_path: Path) -> None:
             "productId": "product_123", "pages": [{"slug": "durable", "title": "D", "content": "x"}]})
         assert response.status_code == 200
         page_id = response.json()["data"]["created"][0]["id"]
-    assert page_id in json.loads(data.read_text())["pages"]
+    assert page_id in stored_tables(data)["pages"]
     with _served(data, port, signal.SIGTERM) as (base, key):
         listed = requests.get(f"{base}/api/v1/site/pages",
                               params={"productId": "product_123", "q": "durable"},

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import requests
 
+from tests.helpers import stored_tables
 from tpc_mock.app import create_app
 from tpc_mock.seeding import load_seed
 from tpc_mock.server import LiveServer
@@ -39,11 +40,12 @@ def test_writes_survive_a_restart(tmp_path: Path, seed_tables: Any) -> None:
     assert again.get("pages", "page_123")["title"] == "Changed"
 
 
-def test_interrupted_write_leaves_old_file_loadable(
+def test_interrupted_document_write_leaves_old_file_loadable(
     tmp_path: Path, seed_tables: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "db.json"
     store = Store(seed_tables, path=path)
+    store.update("pages", "page_123", {"title": "Journaled"})
     before = path.read_bytes()
 
     def crash(*args: Any) -> None:
@@ -51,11 +53,12 @@ def test_interrupted_write_leaves_old_file_loadable(
 
     monkeypatch.setattr(os, "replace", crash)
     with pytest.raises(OSError):
-        store.update("pages", "page_123", {"title": "Lost"})
+        store.reset()  # a reset rewrites the document
     monkeypatch.undo()
     assert path.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["db.json"], "temp file cleaned up"
-    assert Store(seed_tables, path=path).get("pages", "page_123")["title"] == "Pricing"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["db.json", "db.json.journal"], \
+        "temp file cleaned up"
+    assert Store(seed_tables, path=path).get("pages", "page_123")["title"] == "Journaled"
 
 
 def test_failed_transaction_is_undone_in_memory_and_on_disk(
@@ -70,7 +73,7 @@ def test_failed_transaction_is_undone_in_memory_and_on_disk(
     assert store.get("pages", "page_123")["title"] == "Pricing"
     assert store.get("pages", "page_new") is None
     assert "page_new" not in {p["id"] for p in store.find("pages", "productId", "product_123")}
-    assert json.loads(path.read_text())["pages"]["page_123"]["title"] == "Pricing"
+    assert stored_tables(path)["pages"]["page_123"]["title"] == "Pricing"
 
 
 @pytest.mark.parametrize("content", ["{not json", "[1, 2, 3]", '{"pages": [1]}', "\xff\xfe"])
@@ -110,10 +113,16 @@ def test_reset_and_snapshot_restore(seed_tables: Any) -> None:
     assert store.get("pages", "page_123")["title"] == "Pricing"
 
 
-def test_returned_records_are_copies(seed_tables: Any) -> None:
-    store = Store(seed_tables)
-    store.get("pages", "page_123")["title"] = "mutated"
-    assert store.get("pages", "page_123")["title"] == "Pricing"
+def test_returned_records_are_read_only_and_never_change(seed_tables: Any) -> None:
+    store = Store(seed_tables, frozen=True)
+    page = store.get("pages", "page_123")
+    with pytest.raises(TypeError, match="read-only"):
+        page["title"] = "mutated"
+    with pytest.raises(TypeError, match="read-only"):
+        page["domainIds"].append("domain_x")
+    store.update("pages", "page_123", {"title": "New"})
+    assert page["title"] == "Pricing", "a write makes a new record, the old one stays as it was"
+    assert store.get("pages", "page_123")["title"] == "New"
 
 
 def test_atomic_write_json_replaces_content(tmp_path: Path) -> None:
@@ -150,7 +159,7 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
             thread.join()
     assert statuses == [200] * 120
     assert len(set(created)) == 120
-    on_disk = json.loads((tmp_path / "db.json").read_text())["pages"]
+    on_disk = stored_tables(tmp_path / "db.json")["pages"]
     assert set(created) <= set(on_disk)
 
 
@@ -163,14 +172,15 @@ def test_failed_single_write_leaves_memory_as_the_file(
     def disk_full(*args: Any) -> None:
         raise OSError("no space left on device")
 
-    monkeypatch.setattr(os, "replace", disk_full)
+    monkeypatch.setattr(os, "write", disk_full)  # the journal append fails
     with pytest.raises(OSError):
         store.insert("pages", {"id": "page_x", "productId": "product_123"})
     monkeypatch.undo()
     assert store.get("pages", "page_x") is None
+    assert "page_x" not in {p["id"] for p in store.find("pages", "productId", "product_123")}
     store.update("pages", "page_123", {"title": "After"})  # later writes still work
-    assert "page_x" not in json.loads(path.read_text())["pages"]
-    assert json.loads(path.read_text())["pages"]["page_123"]["title"] == "After"
+    assert "page_x" not in stored_tables(path)["pages"]
+    assert stored_tables(path)["pages"]["page_123"]["title"] == "After"
 
 
 def test_reset_restores_only_written_tables_fully(seed_tables: Any) -> None:

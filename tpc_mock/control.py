@@ -16,6 +16,7 @@ from .auth.sessions import cookie_name, session_cookie_value
 from .clock import iso, parse_iso
 from .envelope import ERROR_CODES, ApiError, NotFound, ValidationError, ok
 from .runtime import Fault, Runtime
+from .storage import Tables
 from .web import query_args, runtime, validate
 
 # Snapshots live beside the runtime (in app.extensions), so a reset never deletes them.
@@ -241,8 +242,8 @@ class RestoreIn(BaseModel):
     id: str = Field(min_length=1, max_length=64)
 
 
-def _snapshots() -> OrderedDict[str, bytes]:
-    shelf: OrderedDict[str, bytes] = current_app.extensions.setdefault(SNAPSHOTS_KEY, OrderedDict())
+def _snapshots() -> OrderedDict[str, Tables]:
+    shelf: OrderedDict[str, Tables] = current_app.extensions.setdefault(SNAPSHOTS_KEY, OrderedDict())
     return shelf
 
 

@@ -1,28 +1,34 @@
-"""TinyDB behind one lock: atomic file writes, secondary indexes, cheap reset.
+"""TinyDB behind one lock: records by reference, kept indexes, a journaled data file.
 
-The store knows nothing of Flask or HTTP. Every read and write holds `lock`
-(waitress serves on threads and TinyDB is not thread-safe). Documents are keyed
-by their string `id`, so lookups by id never scan a table; the fields named in
-INDEXES get secondary indexes for the same reason.
+The store knows nothing of Flask or HTTP. Every read and write holds `lock` (waitress
+serves on threads and TinyDB is not thread-safe). Documents are keyed by their string
+`id`. A record is never changed in place: a write puts a new dict in the record's slot
+(copy-on-write), so reads hand out the stored dicts themselves, and the seed, snapshots
+and live tables share every record none of them changed. Callers must treat records
+as read-only (the test suite runs with frozen records to prove it).
+
+Lookups go through indexes kept current on every write: HASH_INDEXES by field value,
+and ORDERED_INDEXES, which hold each partition of a table (a product's active pages,
+say) in the order of a field, so one page of a long list costs O(log N + page size).
 """
 
 from __future__ import annotations
 
-import copy
-import pickle
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
-from tinydb.table import Document, Table
+from tinydb.table import Table
 
-from .storage import MemoryFirstStorage, Tables, load_data_file
+from .indexes import Field, HashIndex, OrderedIndex, Record
+from .records import freeze, frozen_by_default
+from .storage import Change, DataFile, MemoryStorage, Tables
 
-# table -> fields looked up by value on hot paths.
-INDEXES: dict[str, tuple[str, ...]] = {
+# table -> fields (or tuples of fields) looked up by value on hot paths.
+HASH_INDEXES: dict[str, tuple[Field, ...]] = {
     "organizations": ("slug",),
     "pages": ("productId",),
     "products": ("organizationId",),
@@ -33,69 +39,130 @@ INDEXES: dict[str, tuple[str, ...]] = {
     "sessions": ("tokenHash", "userId"),
     "deviceCodes": ("deviceCodeHash", "userCode"),
 }
+# table -> (name, sort fields, partitions of a record)
+ORDERED_INDEXES: dict[str, list[tuple[str, tuple[str, ...],
+                                      Callable[[Record], Iterable[Hashable]]]]] = {}
 
 
-def declare_index(table: str, *fields: str) -> None:
+def declare_index(table: str, *fields: Field) -> None:
     """Let a resource module index its own table's lookup fields (call at import time)."""
-    INDEXES[table] = tuple(dict.fromkeys(INDEXES.get(table, ()) + fields))
+    HASH_INDEXES[table] = tuple(dict.fromkeys(HASH_INDEXES.get(table, ()) + fields))
+
+
+def declare_ordered_index(table: str, name: str, fields: tuple[str, ...],
+                          partitions: Callable[[Record], Iterable[Hashable]]) -> None:
+    """Keep `table`'s records in the order of each of `fields`, per partition."""
+    entries = [e for e in ORDERED_INDEXES.get(table, []) if e[0] != name]
+    ORDERED_INDEXES[table] = [*entries, (name, fields, partitions)]
 
 
 class StrIdTable(Table):
-    """A TinyDB table whose document ids are the records' own string ids."""
+    """A TinyDB table whose document ids are the records' own string ids.
+
+    TinyDB's `_update_table` (4.x) copies the whole table into a new dict on every
+    write; with string ids no conversion is needed, so this one lets the updater work
+    on the live table dict (O(1) per write instead of O(N)).
+    """
 
     document_id_class = str  # type: ignore[assignment]
+
+    def _update_table(self, updater: Callable[[dict[Any, Any]], None]) -> None:
+        tables = self._storage.read()
+        assert tables is not None  # MemoryStorage always holds a dict
+        updater(tables.setdefault(self.name, {}))
+        self._storage.write(tables)
+        self.clear_cache()
 
 
 class Store:
     """The emulator's state: TinyDB tables plus indexes, guarded by one lock."""
 
-    def __init__(self, seed_tables: Tables, path: Path | None = None) -> None:
+    def __init__(self, seed_tables: Tables, path: Path | None = None, *,
+                 frozen: bool | None = None) -> None:
         self.lock = threading.RLock()
         self.path = path
-        self._seed_blob = pickle.dumps(seed_tables, protocol=pickle.HIGHEST_PROTOCOL)
-        # Per table, so a reset re-creates only the tables written since the last one.
-        self._seed_tables = {name: pickle.dumps(docs, protocol=pickle.HIGHEST_PROTOCOL)
-                             for name, docs in seed_tables.items()}
-        self._written: set[str] = set()
-        if path is not None and path.exists():
-            data = load_data_file(path)
-        else:
-            data = pickle.loads(self._seed_blob)
-        self._storage = MemoryFirstStorage(path, data)
+        self.frozen = frozen_by_default() if frozen is None else frozen
+        own = freeze if self.frozen else (lambda doc: doc)
+        self._seed: Tables = {name: {i: own(d) for i, d in docs.items()}
+                              for name, docs in seed_tables.items()}
+        self._file = DataFile(path) if path is not None else None
+        data, replayed = self._initial_data()
+        self._storage = MemoryStorage(data)
         self._db = TinyDB(storage=lambda: self._storage)
         self._db.table_class = StrIdTable
-        self._index: dict[tuple[str, str], dict[Any, set[str]]] = {}
-        self._undo: list[tuple[str, str, dict[str, Any] | None]] | None = None
-        self._rebuild_indexes()
-        if path is not None and path.exists():
-            self._written = set(data) | set(seed_tables)  # a data file may differ anywhere
-        if path is not None and not path.exists():
-            self._storage.dirty = True
-            self._storage.flush()
+        self._hash: dict[tuple[str, Field], HashIndex] = {}
+        self._ordered: dict[tuple[str, str], OrderedIndex] = {}
+        self._written: set[str] = set()
+        self._undo: list[tuple[str, str, Record | None]] | None = None
+        self._changes: dict[tuple[str, str], Record | None] = {}
+        self._touched: set[tuple[str, str]] = set()
+        for table in set(HASH_INDEXES) | set(ORDERED_INDEXES):
+            self._build_indexes(table)
+        if self._file is not None:
+            self._written = set(data) | set(self._seed)  # a data file may differ anywhere
+            if replayed or not self._file.document_bytes:
+                self._file.rewrite(data)
 
-    # -- reads ------------------------------------------------------------
+    def _initial_data(self) -> tuple[Tables, bool]:
+        """The seed's tables (sharing its records), or the data file's."""
+        if self._file is None or not self._file.exists():
+            return {name: dict(docs) for name, docs in self._seed.items()}, False
+        self._file.remove_stale_temp_files()
+        data, replayed = self._file.load()
+        for name, docs in data.items():  # share the records the seed already holds
+            seed = self._seed.get(name, {})
+            for doc_id, doc in docs.items():
+                same = seed.get(doc_id)
+                docs[doc_id] = same if same is not None and same == doc else self._own(doc)
+        return data, replayed
+
+    def _own(self, doc: Mapping[str, Any]) -> dict[str, Any]:
+        return freeze(dict(doc)) if self.frozen else dict(doc)  # type: ignore[no-any-return]
+
+    # -- reads (records by reference: never change one) ---------------------
     def get(self, table: str, doc_id: str) -> dict[str, Any] | None:
-        """One record by id (a copy), or None."""
+        """One record by id, or None."""
         with self.lock:
-            doc = self._storage.data.get(table, {}).get(doc_id)
-            return copy.deepcopy(doc) if doc is not None else None
+            return self._storage.data.get(table, {}).get(doc_id)
 
-    def find(self, table: str, field: str, value: Any) -> list[dict[str, Any]]:
-        """Records whose indexed `field` equals `value` (copies)."""
+    def find(self, table: str, field: Field, value: Any) -> list[dict[str, Any]]:
+        """Records whose indexed `field` (or tuple of fields) equals `value`, by id."""
         with self.lock:
-            ids = self._index[(table, field)].get(value, ())
             docs = self._storage.data.get(table, {})
-            return [copy.deepcopy(docs[i]) for i in sorted(ids) if i in docs]
+            return [docs[i] for i in sorted(self._hash[(table, field)].ids(value)) if i in docs]
 
-    def find_one(self, table: str, field: str, value: Any) -> dict[str, Any] | None:
+    def find_one(self, table: str, field: Field, value: Any) -> dict[str, Any] | None:
         """The first record whose indexed `field` equals `value`, or None."""
         found = self.find(table, field, value)
         return found[0] if found else None
 
-    def all(self, table: str) -> list[dict[str, Any]]:
-        """Every record of a small table (copies); never used for per-request lookups."""
+    def count_where(self, table: str, field: Field, value: Any) -> int:
+        """How many records hold `value` in an indexed field."""
         with self.lock:
-            return [copy.deepcopy(doc) for doc in self._storage.data.get(table, {}).values()]
+            return len(self._hash[(table, field)].ids(value))
+
+    def ordered(self, table: str, name: str, partition: Hashable, field: str, *,
+                start: int, stop: int, descending: bool) -> tuple[int, list[dict[str, Any]]]:
+        """(size of the partition, its records at [start, stop) in `field` order)."""
+        with self.lock:
+            order = self._ordered[(table, name)].order(partition, field)
+            docs = self._storage.data.get(table, {})
+            return len(order), [docs[i] for i in order.ids(start, stop, descending)]
+
+    def scan_ordered(self, table: str, name: str, partition: Hashable, field: str, *,
+                     descending: bool, visit: Callable[[dict[str, Any]], bool | None]) -> None:
+        """Call `visit` on the partition's records in order until it returns True."""
+        with self.lock:
+            order = self._ordered[(table, name)].order(partition, field)
+            docs = self._storage.data.get(table, {})
+            for doc_id in order.scan(descending):
+                if visit(docs[doc_id]):
+                    return
+
+    def all(self, table: str) -> list[dict[str, Any]]:
+        """Every record of a small table; never used for per-request lookups."""
+        with self.lock:
+            return list(self._storage.data.get(table, {}).values())
 
     def count(self, table: str) -> int:
         with self.lock:
@@ -108,30 +175,21 @@ class Store:
             doc_id = str(doc["id"])
             if doc_id in self._storage.data.get(table, {}):
                 raise KeyError(f"{table}/{doc_id} exists")
-            self._remember(table, doc_id)
-            self._db.table(table).insert(Document(copy.deepcopy(dict(doc)), doc_id))  # type: ignore[arg-type]
-            self._index_doc(table, doc_id, add=True)
-            return copy.deepcopy(dict(doc))
+            return self._put(table, doc_id, self._own(doc))  # type: ignore[return-value]
 
     def update(self, table: str, doc_id: str, fields: Mapping[str, Any]) -> dict[str, Any]:
-        """Change fields of one record; raises KeyError when it is missing."""
+        """A new version of one record with `fields` changed; KeyError when it is missing."""
         with self.transaction():
-            if doc_id not in self._storage.data.get(table, {}):
+            old = self._storage.data.get(table, {}).get(doc_id)
+            if old is None:
                 raise KeyError(f"{table}/{doc_id} missing")
-            self._remember(table, doc_id)
-            self._index_doc(table, doc_id, add=False)
-            self._db.table(table).update(copy.deepcopy(dict(fields)), doc_ids=[doc_id])  # type: ignore[list-item]
-            self._index_doc(table, doc_id, add=True)
-            return copy.deepcopy(self._storage.data[table][doc_id])
+            return self._put(table, doc_id, self._own({**old, **fields}))  # type: ignore[return-value]
 
     def remove(self, table: str, doc_id: str) -> None:
         """Delete one record if present."""
         with self.transaction():
-            if doc_id not in self._storage.data.get(table, {}):
-                return
-            self._remember(table, doc_id)
-            self._index_doc(table, doc_id, add=False)
-            self._db.table(table).remove(doc_ids=[doc_id])  # type: ignore[list-item]
+            if doc_id in self._storage.data.get(table, {}):
+                self._put(table, doc_id, None)
 
     def touch(self, table: str, doc_id: str, fields: Mapping[str, Any]) -> None:
         """Change non-indexed bookkeeping fields (like `lastRequest`) in memory only.
@@ -140,112 +198,156 @@ class Store:
         a crash loses no acknowledged write.
         """
         with self.lock:
-            doc = self._storage.data.get(table, {}).get(doc_id)
-            if doc is not None:
+            docs = self._storage.data.get(table, {})
+            if doc_id in docs:
+                docs[doc_id] = self._own({**docs[doc_id], **fields})
                 self._written.add(table)
-                doc.update(fields)
+                if self._file is not None:
+                    self._touched.add((table, doc_id))
 
     @contextmanager
     def transaction(self) -> Iterator[Store]:
-        """Group writes: one atomic file write on success, all undone on error.
+        """Group writes: one journal line on success, all undone on error.
 
         Every single write runs in one too, so a failed disk write never leaves memory
-        ahead of the file.
+        ahead of the file. The commit is fsynced (with any other commits waiting)
+        after the lock is let go, and before this returns.
         """
         with self.lock:
             if self._undo is not None:  # nested: the outer transaction decides
                 yield self
                 return
-            self._undo = []
-            self._storage.deferred = True
+            self._undo, self._changes = [], {}
             try:
                 yield self
-                self._storage.flush()
+                commit = self._append_commit()
             except BaseException:
                 self._rollback()
                 raise
             finally:
-                self._undo = None
-                self._storage.deferred = False
+                self._undo, self._changes = None, {}
+        if commit and self._file is not None:
+            self._file.sync(commit)
+            if self._file.wants_compaction():
+                self.compact()
+
+    def _append_commit(self) -> int:
+        if self._file is None or not self._changes:
+            return 0
+        docs = self._storage.data
+        for table, doc_id in self._touched:  # bookkeeping rides along with this commit
+            self._changes.setdefault((table, doc_id), docs.get(table, {}).get(doc_id))
+        changes: list[Change] = [(t, i, doc) for (t, i), doc in self._changes.items()]
+        commit = self._file.append(changes)
+        self._touched.clear()
+        return commit
+
+    def compact(self) -> None:
+        """Fold the journal into a new document without holding the lock while it is written."""
+        assert self._file is not None
+        with self.lock:
+            if not self._file.compacting.acquire(blocking=False):
+                return  # another thread is compacting
+            try:
+                generation = self._file.begin_compaction()
+                tables = {name: dict(docs) for name, docs in self._storage.data.items()}
+            except BaseException:
+                self._file.compacting.release()
+                raise
+        try:
+            if generation is not None:
+                self._file.finish_compaction(tables, generation)
+        finally:
+            self._file.compacting.release()
 
     # -- whole state ------------------------------------------------------
-    def snapshot(self) -> bytes:
-        """The whole state as an opaque blob for `restore`."""
+    def snapshot(self) -> Tables:
+        """The whole state for `restore` (shares the records: they never change)."""
         with self.lock:
-            return pickle.dumps(self._storage.data, protocol=pickle.HIGHEST_PROTOCOL)
+            return {name: dict(docs) for name, docs in self._storage.data.items()}
 
-    def restore(self, blob: bytes) -> None:
-        """Replace the whole state by a `snapshot` (or the seed) and persist it."""
+    def restore(self, tables: Tables) -> None:
+        """Replace the whole state by a `snapshot` and persist it."""
         with self.lock:
-            self._storage.data = pickle.loads(blob)
-            self._written = set(self._storage.data) | set(self._seed_tables)
-            self._db.clear_cache()
-            self._rebuild_indexes()
-            self._storage.dirty = True
-            self._storage.flush()
+            self._storage.data = {name: dict(docs) for name, docs in tables.items()}
+            self._written = set(self._storage.data) | set(self._seed)
+            self._after_replace(set(HASH_INDEXES) | set(ORDERED_INDEXES))
 
     def reset(self) -> None:
         """Back to the seed: only the tables written since the last reset, no file read."""
         with self.lock:
             data = self._storage.data
             for table in self._written:
-                blob = self._seed_tables.get(table)
-                if blob is None:
-                    data.pop(table, None)
+                if table in self._seed:
+                    data[table] = dict(self._seed[table])
                 else:
-                    data[table] = pickle.loads(blob)
-                self._rebuild_table_indexes(table)
-            self._written.clear()
-            self._db.clear_cache()
-            self._storage.dirty = True
-            self._storage.flush()
+                    data.pop(table, None)
+            written, self._written = self._written, set()
+            self._after_replace(written)
+
+    def _after_replace(self, tables: set[str]) -> None:
+        self._db.clear_cache()
+        self._touched.clear()
+        for table in tables:
+            self._build_indexes(table)
+        if self._file is not None:
+            self._file.rewrite(self._storage.data)
 
     def close(self) -> None:
+        """Fold the journal and bookkeeping into the document (a clean shutdown)."""
         with self.lock:
-            self._storage.dirty = True
-            self._storage.flush()
+            if self._file is not None:
+                if self._touched or self._file.journal_bytes:
+                    self._file.rewrite(self._storage.data)
+                    self._touched.clear()
+                self._file.close()
 
     # -- internals --------------------------------------------------------
-    def _remember(self, table: str, doc_id: str) -> None:
-        self._written.add(table)  # every insert, update and remove passes here
-        if self._undo is not None:
-            before = self._storage.data.get(table, {}).get(doc_id)
-            self._undo.append((table, doc_id, copy.deepcopy(before)))
+    def _put(self, table: str, doc_id: str, doc: Record | None) -> Record | None:
+        """The one place a record changes: indexes, undo log and journal follow it."""
+        assert self._undo is not None, "writes run in a transaction"
+        old = self._storage.data.get(table, {}).get(doc_id)
+        self._written.add(table)
+        self._undo.append((table, doc_id, old))
+        self._changes[(table, doc_id)] = doc
+        self._swap(table, doc_id, old, doc)
+        return doc
+
+    def _swap(self, table: str, doc_id: str, old: Record | None, new: Record | None) -> None:
+        def apply(docs: dict[Any, Any]) -> None:
+            if new is None:
+                docs.pop(doc_id, None)
+            else:
+                docs[doc_id] = new
+
+        indexes = self._indexes_of(table)
+        if old is not None:
+            for index in indexes:
+                index.discard(doc_id, old)
+        self._db.table(table)._update_table(apply)
+        if new is not None:
+            for index in indexes:
+                index.add(doc_id, new)
 
     def _rollback(self) -> None:
         assert self._undo is not None
         for table, doc_id, before in reversed(self._undo):
-            docs = self._storage.data.setdefault(table, {})
-            if before is None:
-                docs.pop(doc_id, None)
-            else:
-                docs[doc_id] = before
-        self._storage.dirty = False
+            current = self._storage.data.get(table, {}).get(doc_id)
+            self._swap(table, doc_id, current, before)
         self._db.clear_cache()
-        self._rebuild_indexes()
 
-    def _rebuild_indexes(self) -> None:
-        self._index = {(t, f): {} for t, fields in INDEXES.items() for f in fields}
-        for table in INDEXES:
-            for doc_id in self._storage.data.get(table, {}):
-                self._index_doc(table, doc_id, add=True)
+    def _indexes_of(self, table: str) -> list[HashIndex | OrderedIndex]:
+        found: list[HashIndex | OrderedIndex] = [
+            self._hash[(table, f)] for f in HASH_INDEXES.get(table, ())]
+        found += [self._ordered[(table, name)] for name, _, _ in ORDERED_INDEXES.get(table, [])]
+        return found
 
-    def _rebuild_table_indexes(self, table: str) -> None:
-        for field in INDEXES.get(table, ()):
-            self._index[(table, field)] = {}
-        for doc_id in self._storage.data.get(table, {}):
-            self._index_doc(table, doc_id, add=True)
-
-    def _index_doc(self, table: str, doc_id: str, *, add: bool) -> None:
-        doc = self._storage.data.get(table, {}).get(doc_id)
-        if doc is None:
-            return
-        for field in INDEXES.get(table, ()):
-            value = doc.get(field)
-            if value is None or isinstance(value, (dict, list)):
-                continue
-            bucket = self._index[(table, field)]
-            if add:
-                bucket.setdefault(value, set()).add(doc_id)
-            else:
-                bucket.get(value, set()).discard(doc_id)
+    def _build_indexes(self, table: str) -> None:
+        docs = self._storage.data.get(table, {})
+        for spec in HASH_INDEXES.get(table, ()):
+            index = self._hash[(table, spec)] = HashIndex(spec)
+            for doc_id, doc in docs.items():
+                index.add(doc_id, doc)
+        for name, fields, partitions in ORDERED_INDEXES.get(table, []):
+            ordered = self._ordered[(table, name)] = OrderedIndex(fields, partitions)
+            ordered.bulk_load(docs)

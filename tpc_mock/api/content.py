@@ -22,7 +22,7 @@ from ..web import current_caller, idempotent, json_body, query_args, runtime, va
 from .insights_model import invalid, reachable_brand
 from .models import OMITTED, Model
 from .registry import operation
-from .scope import domain_refs, product_domains, source_url
+from .scope import domain_refs, pages_at, product_domains, source_url
 from .site_pages import normalize_path
 
 bp = Blueprint("content", __name__)
@@ -126,9 +126,8 @@ def _free_path(rt: Runtime, page: dict[str, Any], raw: str) -> str:
     path = normalize_path(raw)
     if not path:
         raise invalid("filePath", "filePath must name a path")
-    for other in rt.store.find("pages", "productId", page["productId"]):
-        if other["filePath"] == path and other["id"] != page["id"] and not other.get("deletedAt"):
-            raise Conflict(f"a page with path '{path}' already exists")
+    if any(other["id"] != page["id"] for other in pages_at(rt, page["productId"], [path])):
+        raise Conflict(f"a page with path '{path}' already exists")
     return path
 
 
@@ -187,12 +186,10 @@ def content_by_path(rt: Runtime, caller: Caller, args: ContentByPathQuery) -> di
     """A live page of the brand's product by its path (`/` is the index page)."""
     brand = reachable_brand(rt, caller, args.brandId)
     wanted = normalize_path(args.path)
-    candidates = {wanted} if wanted else {"", "index"}
-    for page in rt.store.find("pages", "productId", brand["productId"]):
-        if page["filePath"] in candidates and not page.get("deletedAt"):
-            return {"id": page["id"], "title": page["title"], "content": page.get("content") or "",
-                    "filePath": page["filePath"], "sourceUrl": _source_url(rt, page),
-                    "description": page.get("description")}
+    for page in pages_at(rt, brand["productId"], [wanted] if wanted else ["", "index"]):
+        return {"id": page["id"], "title": page["title"], "content": page.get("content") or "",
+                "filePath": page["filePath"], "sourceUrl": _source_url(rt, page),
+                "description": page.get("description")}
     raise not_found("content")
 
 

@@ -11,7 +11,7 @@ from ..envelope import BadRequest, not_found, ok
 from ..runtime import Runtime
 from ..web import current_caller, runtime
 from .registry import operation
-from .scope import product_domains, reachable_product, source_url
+from .scope import pages_at, product_domains, reachable_product, source_url
 
 bp = Blueprint("md", __name__)
 TENANT_HEADERS = ("x-tpc-organization-id", "x-tpc-organization-slug",
@@ -75,9 +75,8 @@ def markdown_by_path(rt: Runtime, caller: Caller, path: str, tenant: dict[str, A
     product = tenant_product(rt, caller, tenant)
     wanted = "/".join(p for p in path.split("/") if p)
     wanted = wanted.removesuffix(".md")
-    candidates = {wanted} if wanted else {"", "index"}
-    for page in rt.store.find("pages", "productId", product["id"]):
-        if page["filePath"] in candidates and _is_public(page):
+    for page in pages_at(rt, product["id"], [wanted] if wanted else ["", "index"]):
+        if _is_public(page):
             return markdown_document(rt, page, product)
     raise not_found("document")
 

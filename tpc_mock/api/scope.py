@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from ..auth.resolve import Caller
 from ..envelope import not_found
 from ..runtime import Runtime
+from ..store import declare_index
+
+PATH_KEY = ("productId", "filePath")
+declare_index("pages", PATH_KEY)
 
 
 def reachable_product(
@@ -36,6 +41,14 @@ def scope_of(rt: Runtime, product: dict[str, Any]) -> dict[str, Any]:
         "product": {"id": product["id"], "name": product["name"], "slug": product.get("slug")},
         "organization": {"id": org.get("id"), "name": org.get("name"), "slug": org.get("slug")},
     }
+
+
+def pages_at(rt: Runtime, product_id: str, paths: Iterable[str]) -> list[dict[str, Any]]:
+    """The product's live (not deleted) pages at any of `paths`, by id, through the path index."""
+    found = [page for path in set(paths)
+             for page in rt.store.find("pages", PATH_KEY, (product_id, path))
+             if not page.get("deletedAt")]
+    return sorted(found, key=lambda page: str(page["id"]))
 
 
 def product_domains(rt: Runtime, product_id: str) -> dict[str, dict[str, Any]]:

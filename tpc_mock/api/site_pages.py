@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Blueprint
@@ -12,9 +13,10 @@ from ..auth.secrets import new_token
 from ..clock import iso
 from ..envelope import ValidationError, ok
 from ..runtime import Runtime
+from ..store import declare_ordered_index
 from ..web import current_caller, idempotent, json_body, query_args, runtime, validate
 from .registry import operation
-from .scope import domain_refs, product_domains, reachable_product, scope_of, source_url
+from .scope import domain_refs, pages_at, product_domains, reachable_product, scope_of, source_url
 from .site_page_models import (
     CreateSitePagesBody,
     DeleteSitePagesBody,
@@ -33,32 +35,30 @@ def normalize_path(path: str) -> str:
     return "/".join(part for part in path.strip().split("/") if part)
 
 
-def _timestamp_key(field: str, desc: bool) -> Any:
-    def key(page: dict[str, Any]) -> tuple[int, str, str]:
-        value = page.get(field)
-        missing = value is None
-        # Missing values sort last in either direction.
-        return (1 if missing else 0) if not desc else (0 if missing else 1), value or "", page["id"]
-
-    return key
+def _listing_partitions(page: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    state = "active" if page.get("deletedAt") is None else "archived"
+    return (page["productId"], state), (page["productId"], "all")
 
 
-def list_pages(rt: Runtime, caller: Caller, args: ListSitePagesQuery) -> dict[str, Any]:
-    """Filter, sort and page a product's pages."""
-    if (args.productId is None) == (args.productSlug is None):
-        raise ValidationError("validation failed", {"issues": [
-            {"path": "productId", "message": "provide exactly one of productId or productSlug"}]})
-    product = reachable_product(rt, caller, args.productId, args.productSlug)
-    domains = product_domains(rt, product["id"])
-    text = (args.query if args.query is not None else args.q) or None
+# A product's pages per archivedStatus, in the order of every `orderBy` field.
+LISTING = "listing"
+declare_ordered_index("pages", LISTING, ("createdAt", "updatedAt", "deletedAt"),
+                      _listing_partitions)
+
+
+def _page_filter(args: ListSitePagesQuery, text: str | None,
+                 domains: dict[str, Any]) -> Callable[[Mapping[str, Any]], bool] | None:
+    """The list's filters as one predicate, or None when no filter is given."""
     prefix = normalize_path(args.pathPrefix) if args.pathPrefix else None
     domain_names = {d["domain"].lower(): i for i, d in domains.items()}
+    needle = text.lower() if text else None
+    wanted_domain = domain_names.get(args.domain.lower()) if args.domain else None
+    if not (needle or args.status or args.type or args.isManual is not None or prefix
+            or args.hasContent is not None or args.domainId or args.domain):
+        return None
 
-    def keep(page: dict[str, Any]) -> bool:
-        deleted = page.get("deletedAt") is not None
-        if args.archivedStatus == "active" and deleted or args.archivedStatus == "archived" and not deleted:
-            return False
-        if text and text.lower() not in (page["title"] + " " + page["filePath"]).lower():
+    def keep(page: Mapping[str, Any]) -> bool:
+        if needle and needle not in (page["title"] + " " + page["filePath"]).lower():
             return False
         if args.status and page["status"] != args.status:
             return False
@@ -72,14 +72,43 @@ def list_pages(rt: Runtime, caller: Caller, args: ListSitePagesQuery) -> dict[st
             return False
         if args.domainId and args.domainId not in (page.get("domainIds") or []):
             return False
-        return not (args.domain and
-                    domain_names.get(args.domain.lower()) not in (page.get("domainIds") or []))
+        return not (args.domain and wanted_domain not in (page.get("domainIds") or []))
 
-    pages = [p for p in rt.store.find("pages", "productId", product["id"]) if keep(p)]
-    desc = args.orderByDirection == "desc"
-    pages.sort(key=_timestamp_key(args.orderBy, desc), reverse=desc)
+    return keep
+
+
+def _window(rt: Runtime, product_id: str, args: ListSitePagesQuery,
+            keep: Callable[[Mapping[str, Any]], bool] | None) -> tuple[int, list[dict[str, Any]]]:
+    """(total, the requested page of items): an index slice, or one in-order filtered scan."""
     start = (args.page - 1) * args.pageSize
-    window = pages[start:start + args.pageSize] if start < len(pages) else []
+    stop = start + args.pageSize
+    where = (product_id, args.archivedStatus)
+    desc = args.orderByDirection == "desc"
+    if keep is None:
+        return rt.store.ordered("pages", LISTING, where, args.orderBy, start=start, stop=stop,
+                                descending=desc)
+    matched, window = 0, []
+
+    def visit(page: dict[str, Any]) -> None:
+        nonlocal matched
+        if keep(page):
+            if start <= matched < stop:
+                window.append(page)
+            matched += 1
+
+    rt.store.scan_ordered("pages", LISTING, where, args.orderBy, descending=desc, visit=visit)
+    return matched, window
+
+
+def list_pages(rt: Runtime, caller: Caller, args: ListSitePagesQuery) -> dict[str, Any]:
+    """Filter, sort and page a product's pages."""
+    if (args.productId is None) == (args.productSlug is None):
+        raise ValidationError("validation failed", {"issues": [
+            {"path": "productId", "message": "provide exactly one of productId or productSlug"}]})
+    product = reachable_product(rt, caller, args.productId, args.productSlug)
+    domains = product_domains(rt, product["id"])
+    text = (args.query if args.query is not None else args.q) or None
+    total, window = _window(rt, product["id"], args, _page_filter(args, text, domains))
     return {
         "scope": scope_of(rt, product),
         "page": args.page,
@@ -95,8 +124,8 @@ def list_pages(rt: Runtime, caller: Caller, args: ListSitePagesQuery) -> dict[st
         "archivedStatus": args.archivedStatus,
         "orderBy": args.orderBy,
         "orderByDirection": args.orderByDirection,
-        "total": len(pages),
-        "totalPages": math.ceil(len(pages) / args.pageSize),
+        "total": total,
+        "totalPages": math.ceil(total / args.pageSize),
         "items": [page_item(p, product, domains) for p in window],
     }
 
@@ -121,9 +150,13 @@ def page_item(page: dict[str, Any], product: dict[str, Any], domains: dict[str, 
     }
 
 
-def _active_paths(rt: Runtime, product_id: str) -> dict[str, str]:
-    return {p["filePath"]: p["id"] for p in rt.store.find("pages", "productId", product_id)
-            if p.get("deletedAt") is None}
+def _path_owner(rt: Runtime, product_id: str) -> Callable[[str], str | None]:
+    """Who holds a path among the product's live pages (the index sees this batch's writes)."""
+    def owner(path: str) -> str | None:
+        found = pages_at(rt, product_id, [path])
+        return str(found[0]["id"]) if found else None
+
+    return owner
 
 
 def _usable_domains(ids: list[str], domains: dict[str, dict[str, Any]]) -> list[str]:
@@ -139,7 +172,7 @@ def create_pages(rt: Runtime, caller: Caller, body: CreateSitePagesBody) -> dict
     with rt.store.transaction():
         product = reachable_product(rt, caller, body.productId)
         domains = product_domains(rt, product["id"])
-        taken = _active_paths(rt, product["id"])
+        taken = _path_owner(rt, product["id"])
         now = iso(rt.clock.now())
         created, failed = [], []
         for item in body.pages:
@@ -147,7 +180,7 @@ def create_pages(rt: Runtime, caller: Caller, body: CreateSitePagesBody) -> dict
             try:
                 if not path:
                     raise ItemFailed("slug must not be empty")
-                if path in taken:
+                if taken(path) is not None:
                     raise ItemFailed(f"a page with slug '{path}' already exists")
                 attached = _usable_domains(item.domainIds or [], domains)
                 canonical = item.canonicalDomainId
@@ -167,7 +200,6 @@ def create_pages(rt: Runtime, caller: Caller, body: CreateSitePagesBody) -> dict
                 "canonicalDomainId": canonical or (attached[0] if attached else None),
             }
             rt.store.insert("pages", page)
-            taken[path] = page["id"]
             created.append({"id": page["id"], "slug": path, "title": page["title"],
                             "sourceUrl": source_url(page, product, domains),
                             "status": page["status"], "domains": domain_refs(page, domains)})
@@ -176,7 +208,8 @@ def create_pages(rt: Runtime, caller: Caller, body: CreateSitePagesBody) -> dict
 
 
 def _apply_change(
-    page: dict[str, Any], change: PageChange, domains: dict[str, Any], taken: dict[str, str], now: str
+    page: dict[str, Any], change: PageChange, domains: dict[str, Any],
+    taken: Callable[[str], str | None], now: str,
 ) -> dict[str, Any]:
     given = change.model_fields_set
     fields: dict[str, Any] = {
@@ -189,7 +222,7 @@ def _apply_change(
         path = normalize_path(change.filePath)
         if not path:
             raise ItemFailed("filePath must not be empty")
-        if taken.get(path, page["id"]) != page["id"]:
+        if taken(path) not in (None, page["id"]):
             raise ItemFailed(f"a page with slug '{path}' already exists")
         fields["filePath"] = path
     if "status" in given and change.status != page["status"]:
@@ -216,7 +249,7 @@ def update_pages(rt: Runtime, caller: Caller, body: UpdateSitePagesBody) -> dict
     with rt.store.transaction():
         product = reachable_product(rt, caller, body.productId)
         domains = product_domains(rt, product["id"])
-        taken = _active_paths(rt, product["id"])
+        taken = _path_owner(rt, product["id"])
         now = iso(rt.clock.now()) or ""
         updated, failed = [], []
         for change in body.pages:
@@ -228,9 +261,7 @@ def update_pages(rt: Runtime, caller: Caller, body: UpdateSitePagesBody) -> dict
             except ItemFailed as exc:
                 failed.append({"id": change.id, "message": str(exc)})
                 continue
-            taken.pop(page["filePath"], None)
             page = rt.store.update("pages", page["id"], fields)
-            taken[page["filePath"]] = page["id"]
             updated.append({"id": page["id"], "title": page["title"], "filePath": page["filePath"],
                             "sourceUrl": source_url(page, product, domains),
                             "status": page["status"], "isManual": page["isManual"],

@@ -1,0 +1,77 @@
+"""Records leave the store by reference: the read-only forms that prove no caller mutates one.
+
+The store never changes a record in place (a write puts a new dict in its slot), so a
+record handed out stays valid and consistent forever. With `TPC_MOCK_FROZEN_RECORDS=1`
+(the test suite sets it) every stored record is a FrozenDict whose lists are FrozenLists,
+and any attempt to change one raises TypeError at the faulty line.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, NoReturn
+
+FROZEN_ENV = "TPC_MOCK_FROZEN_RECORDS"
+
+
+def _refuse(*args: Any, **kwargs: Any) -> NoReturn:
+    raise TypeError("store records are read-only: build a new dict instead")
+
+
+class FrozenDict(dict):  # type: ignore[type-arg]
+    """A dict that refuses every change (JSON, pickle and equality see a plain dict)."""
+
+    __slots__ = ()
+    __setitem__ = __delitem__ = _refuse
+    clear = pop = popitem = setdefault = update = _refuse
+    __ior__ = _refuse  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenDict, (dict(self),))
+
+    def __copy__(self) -> dict[str, Any]:
+        return dict(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, Any]:
+        return thaw(self)
+
+
+class FrozenList(list):  # type: ignore[type-arg]
+    """A list that refuses every change."""
+
+    __slots__ = ()
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse  # type: ignore[assignment]
+    append = extend = insert = pop = remove = clear = sort = reverse = _refuse
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenList, (list(self),))
+
+    def __copy__(self) -> list[Any]:
+        return list(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> list[Any]:
+        return thaw(self)
+
+
+def freeze(value: Any) -> Any:
+    """`value` with every dict and list inside made read-only."""
+    if isinstance(value, dict):
+        return value if type(value) is FrozenDict else FrozenDict(
+            {k: freeze(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return value if type(value) is FrozenList else FrozenList(freeze(v) for v in value)
+    return value
+
+
+def thaw(value: Any) -> Any:
+    """A plain, mutable deep copy of `value` (what `copy.deepcopy` of a record gives)."""
+    if isinstance(value, dict):
+        return {k: thaw(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [thaw(v) for v in value]
+    return value
+
+
+def frozen_by_default() -> bool:
+    """True when the environment asks for read-only records (the test suite)."""
+    return os.environ.get(FROZEN_ENV, "").lower() in ("1", "true", "yes")
