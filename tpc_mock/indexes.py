@@ -27,27 +27,70 @@ def index_key(doc: Record, spec: Field) -> Hashable | None:
 
 
 class HashIndex:
-    """Field value -> ids of the records holding it."""
+    """Field value -> ids of the records holding it.
+
+    A value held by one record maps to that id alone (most paths, hashes and emails are
+    unique); a set is made only for a value that two records share. At 100k pages that
+    saves a set per page in the path index.
+    """
 
     def __init__(self, spec: Field) -> None:
         self.spec = spec
-        self.buckets: dict[Hashable, set[str]] = {}
+        self.buckets: dict[Hashable, str | set[str]] = {}
 
     def add(self, doc_id: str, doc: Record) -> None:
         key = index_key(doc, self.spec)
         if key is not None:
-            self.buckets.setdefault(key, set()).add(doc_id)
+            self._add(self.buckets, key, doc_id)
+
+    @staticmethod
+    def _add(buckets: dict[Hashable, str | set[str]], key: Hashable, doc_id: str) -> None:
+        bucket = buckets.get(key)
+        if bucket is None:
+            buckets[key] = doc_id
+        elif isinstance(bucket, str):
+            if bucket != doc_id:
+                buckets[key] = {bucket, doc_id}
+        else:
+            bucket.add(doc_id)
 
     def discard(self, doc_id: str, doc: Record) -> None:
         key = index_key(doc, self.spec)
         bucket = self.buckets.get(key) if key is not None else None
-        if bucket is not None:
-            bucket.discard(doc_id)
-            if not bucket:
+        if bucket is None:
+            return
+        if isinstance(bucket, str):
+            if bucket == doc_id:
                 del self.buckets[key]
+            return
+        bucket.discard(doc_id)
+        if len(bucket) == 1:
+            self.buckets[key] = next(iter(bucket))
 
-    def ids(self, value: Hashable) -> set[str]:
-        return self.buckets.get(value, set())
+    def ids(self, value: Hashable) -> set[str] | tuple[str, ...]:
+        bucket = self.buckets.get(value)
+        if bucket is None:
+            return ()
+        return (bucket,) if isinstance(bucket, str) else bucket
+
+    def bulk_load(self, docs: Mapping[str, Record]) -> None:
+        """Index every record at once (start-up, reset, restore)."""
+        buckets: dict[Hashable, str | set[str]] = {}
+        spec, add = self.spec, self._add
+        if isinstance(spec, str):
+            for doc_id, doc in docs.items():
+                value = doc.get(spec)
+                if value is not None and value.__class__ not in (dict, list):
+                    add(buckets, value, doc_id)
+        else:
+            for doc_id, doc in docs.items():
+                key = tuple(map(doc.get, spec))
+                if None not in key:
+                    try:
+                        add(buckets, key, doc_id)
+                    except TypeError:  # a dict or list value: not indexed (as in index_key)
+                        continue
+        self.buckets = buckets
 
 
 @dataclass
@@ -85,57 +128,61 @@ class Ordering:
 
 
 class OrderedIndex:
-    """Per partition (e.g. a product's active pages), one Ordering per sort field."""
+    """Per partition (e.g. a product's active pages), one Ordering per sort field.
 
-    def __init__(self, fields: tuple[str, ...],
-                 partitions: Callable[[Record], Iterable[Hashable]]) -> None:
+    Every partition key is a tuple whose first item is the record's `group` field (a
+    hash-indexed field, such as `productId`). An Ordering is built on first use from
+    that group's records only, then kept current by every write; so start-up and reset
+    cost nothing here, and a group nobody lists never gets sorted.
+    """
+
+    def __init__(self, fields: tuple[str, ...], group: str,
+                 partitions: Callable[[Record], Iterable[tuple[Hashable, ...]]]) -> None:
         self.fields = fields
+        self.group = group
         self.partitions = partitions
         self.orders: dict[tuple[Hashable, str], Ordering] = {}
 
     def add(self, doc_id: str, doc: Record) -> None:
-        partitions = list(self.partitions(doc))
-        for name in self.fields:
-            value = doc.get(name)
-            key = None if value is None else (value, doc_id)  # one tuple, every partition
-            for partition in partitions:
-                order = self.orders.setdefault((partition, name), Ordering())
-                if key is None:
-                    order.missing.add(doc_id)
-                else:
-                    order.present.add(key)
+        self._apply(doc_id, doc, adding=True)
 
     def discard(self, doc_id: str, doc: Record) -> None:
+        self._apply(doc_id, doc, adding=False)
+
+    def _apply(self, doc_id: str, doc: Record, *, adding: bool) -> None:
+        if not self.orders:
+            return
         for partition in self.partitions(doc):
             for name in self.fields:
                 order = self.orders.get((partition, name))
                 if order is None:
-                    continue
+                    continue  # not built yet: it will be built from the records as they are
                 value = doc.get(name)
-                if value is None:
-                    order.missing.discard(doc_id)
+                target, item = ((order.missing, doc_id) if value is None
+                                else (order.present, (value, doc_id)))
+                if adding:
+                    target.add(item)
                 else:
-                    order.present.discard((value, doc_id))
+                    target.discard(item)
 
-    def bulk_load(self, docs: Mapping[str, Record]) -> None:
-        """Build every Ordering from scratch in one sort (start-up, reset, restore)."""
-        present: dict[tuple[Hashable, str], list[tuple[Any, str]]] = {}
-        missing: dict[tuple[Hashable, str], list[str]] = {}
-        for doc_id, doc in docs.items():
-            partitions = list(self.partitions(doc))
-            for name in self.fields:
-                value = doc.get(name)
-                key = None if value is None else (value, doc_id)
-                for partition in partitions:
-                    if key is None:
-                        missing.setdefault((partition, name), []).append(doc_id)
-                    else:
-                        present.setdefault((partition, name), []).append(key)
-        self.orders = {key: Ordering(SortedList(present.get(key, ())),
-                                     SortedList(missing.get(key, ())))
-                       for key in present.keys() | missing.keys()}
+    def clear(self) -> None:
+        self.orders = {}
 
-    def order(self, partition: Hashable, name: str) -> Ordering:
+    def order(self, partition: tuple[Hashable, ...], name: str,
+              members: Callable[[Hashable], Iterable[tuple[str, Record]]]) -> Ordering:
+        """The Ordering of `partition` by `name`, built from `members(group value)` if new."""
         if name not in self.fields:
             raise KeyError(f"not ordered by {name}")
-        return self.orders.get((partition, name)) or Ordering()
+        order = self.orders.get((partition, name))
+        if order is None:
+            present, missing = [], []
+            for doc_id, doc in members(partition[0]):
+                if partition in self.partitions(doc):
+                    value = doc.get(name)
+                    if value is None:
+                        missing.append(doc_id)
+                    else:
+                        present.append((value, doc_id))
+            order = self.orders[(partition, name)] = Ordering(SortedList(present),
+                                                              SortedList(missing))
+        return order

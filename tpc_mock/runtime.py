@@ -11,7 +11,7 @@ from .clock import Clock
 from .config import Config
 from .idempotency import IdempotencyCache
 from .ratelimit import RateLimiter
-from .seeding import load_seed
+from .seeding import load_seed, seed_summary
 from .store import Store
 
 
@@ -64,9 +64,18 @@ class Runtime:
 
     @classmethod
     def from_config(cls, config: Config) -> Runtime:
-        seed = load_seed(config.seed)
-        store = Store(seed["tables"], path=config.data)
-        return cls(config=config, store=store, seed=seed)
+        """Build the store from the seed, or from the data file when there is one.
+
+        On an existing data file the seed is read for its credentials and dropped, so
+        its records are not kept twice; a reset reads it again.
+        """
+        if config.data is None or not config.data.exists():
+            seed = load_seed(config.seed, cache=config.data is None)
+            store = Store(seed["tables"], path=config.data)
+            return cls(config=config, store=store, seed=seed_summary(seed))
+        summary = seed_summary(load_seed(config.seed, cache=False))
+        store = Store(lambda: load_seed(config.seed, cache=False)["tables"], path=config.data)
+        return cls(config=config, store=store, seed=summary)
 
     @property
     def credentials(self) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from faker import Faker
 
 from .auth.scopes import SCOPES
 from .auth.secrets import API_KEY_LETTERS, TOKEN_ALPHABET, digest, hash_password
+from . import jsontext
 from .clock import iso
 
 SEED_EPOCH = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
@@ -245,23 +246,36 @@ def default_seed_path() -> Path:
 
 
 _PARSED: dict[tuple[str, int, int], dict[str, Any]] = {}
+# The seed tables the control API's fixtures and the dev credentials refer to.
+SUMMARY_TABLES = ("organizations", "products", "users", "members", "apiKeys", "sessions")
 
 
-def load_seed(path: Path | None = None) -> dict[str, Any]:
-    """Read and check a seed file; parsed once per file version and shared read-only."""
+def load_seed(path: Path | None = None, *, cache: bool = True) -> dict[str, Any]:
+    """Read and check a seed file; with `cache`, parsed once per file version and shared.
+
+    Shared seeds are read-only: the store shares their records and never changes them.
+    A server on a data file passes cache=False, so a 100k-page seed is not kept alive.
+    """
     path = path or default_seed_path()
     try:
         stat = path.stat()
         version = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
         if version in _PARSED:
             return _PARSED[version]
-        seed = json.loads(path.read_text(encoding="utf-8"))
+        seed = jsontext.loads(path.read_bytes())
     except FileNotFoundError as exc:
         raise SeedError(f"seed file {path} does not exist") from exc
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (UnicodeDecodeError, ValueError) as exc:
         raise SeedError(f"seed file {path} is not valid JSON: {exc}") from exc
     if not isinstance(seed, dict) or not isinstance(seed.get("tables"), dict):
         raise SeedError(f"seed file {path} has no 'tables' object")
     seed.setdefault("credentials", {})
-    _PARSED[version] = seed
+    if cache:
+        _PARSED[version] = seed
     return seed
+
+
+def seed_summary(seed: dict[str, Any]) -> dict[str, Any]:
+    """The part of a seed the fixtures need: its credentials and SUMMARY_TABLES."""
+    return {"credentials": seed["credentials"],
+            "tables": {name: seed["tables"].get(name, {}) for name in SUMMARY_TABLES}}

@@ -23,7 +23,7 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.table import Table
 
-from .indexes import Field, HashIndex, OrderedIndex, Record
+from .indexes import Field, HashIndex, OrderedIndex, Ordering, Record
 from .records import freeze, frozen_by_default
 from .storage import Change, DataFile, MemoryStorage, Tables
 
@@ -39,9 +39,9 @@ HASH_INDEXES: dict[str, tuple[Field, ...]] = {
     "sessions": ("tokenHash", "userId"),
     "deviceCodes": ("deviceCodeHash", "userCode"),
 }
-# table -> (name, sort fields, partitions of a record)
-ORDERED_INDEXES: dict[str, list[tuple[str, tuple[str, ...],
-                                      Callable[[Record], Iterable[Hashable]]]]] = {}
+# table -> (name, sort fields, group field, partitions of a record)
+Partitions = Callable[[Record], Iterable[tuple[Hashable, ...]]]
+ORDERED_INDEXES: dict[str, list[tuple[str, tuple[str, ...], str, Partitions]]] = {}
 
 
 def declare_index(table: str, *fields: Field) -> None:
@@ -49,11 +49,16 @@ def declare_index(table: str, *fields: Field) -> None:
     HASH_INDEXES[table] = tuple(dict.fromkeys(HASH_INDEXES.get(table, ()) + fields))
 
 
-def declare_ordered_index(table: str, name: str, fields: tuple[str, ...],
-                          partitions: Callable[[Record], Iterable[Hashable]]) -> None:
-    """Keep `table`'s records in the order of each of `fields`, per partition."""
+def declare_ordered_index(table: str, name: str, fields: tuple[str, ...], group: str,
+                          partitions: Partitions) -> None:
+    """Keep `table`'s records in the order of each of `fields`, per partition.
+
+    Each partition key is a tuple starting with the record's `group` field, which gets
+    a hash index: an ordering is built from its group's records on first use.
+    """
+    declare_index(table, group)
     entries = [e for e in ORDERED_INDEXES.get(table, []) if e[0] != name]
-    ORDERED_INDEXES[table] = [*entries, (name, fields, partitions)]
+    ORDERED_INDEXES[table] = [*entries, (name, fields, group, partitions)]
 
 
 class StrIdTable(Table):
@@ -77,14 +82,14 @@ class StrIdTable(Table):
 class Store:
     """The emulator's state: TinyDB tables plus indexes, guarded by one lock."""
 
-    def __init__(self, seed_tables: Tables, path: Path | None = None, *,
+    def __init__(self, seed_tables: Tables | Callable[[], Tables], path: Path | None = None, *,
                  frozen: bool | None = None) -> None:
+        """`seed_tables`, or a function that reads them when a reset first needs them."""
         self.lock = threading.RLock()
         self.path = path
         self.frozen = frozen_by_default() if frozen is None else frozen
-        own = freeze if self.frozen else (lambda doc: doc)
-        self._seed: Tables = {name: {i: own(d) for i, d in docs.items()}
-                              for name, docs in seed_tables.items()}
+        self._seed_source = seed_tables
+        self._seed_tables: Tables | None = None
         self._file = DataFile(path) if path is not None else None
         data, replayed = self._initial_data()
         self._storage = MemoryStorage(data)
@@ -99,9 +104,20 @@ class Store:
         for table in set(HASH_INDEXES) | set(ORDERED_INDEXES):
             self._build_indexes(table)
         if self._file is not None:
-            self._written = set(data) | set(self._seed)  # a data file may differ anywhere
+            self._written = set(data)  # a data file may differ anywhere (reset: every table)
             if replayed or not self._file.document_bytes:
                 self._file.rewrite(data)
+
+    @property
+    def _seed(self) -> Tables:
+        """The seed's tables (read, never written: a reset copies from them)."""
+        if self._seed_tables is None:
+            source = self._seed_source
+            tables = source() if callable(source) else source
+            self._seed_tables = ({name: {i: freeze(d) for i, d in docs.items()}
+                                  for name, docs in tables.items()} if self.frozen else tables)
+            self._seed_source = {}
+        return self._seed_tables
 
     def _initial_data(self) -> tuple[Tables, bool]:
         """The seed's tables (sharing its records), or the data file's."""
@@ -109,11 +125,8 @@ class Store:
             return {name: dict(docs) for name, docs in self._seed.items()}, False
         self._file.remove_stale_temp_files()
         data, replayed = self._file.load()
-        for name, docs in data.items():  # share the records the seed already holds
-            seed = self._seed.get(name, {})
-            for doc_id, doc in docs.items():
-                same = seed.get(doc_id)
-                docs[doc_id] = same if same is not None and same == doc else self._own(doc)
+        if self.frozen:
+            data = {name: {i: freeze(d) for i, d in docs.items()} for name, docs in data.items()}
         return data, replayed
 
     def _own(self, doc: Mapping[str, Any]) -> dict[str, Any]:
@@ -141,19 +154,19 @@ class Store:
         with self.lock:
             return len(self._hash[(table, field)].ids(value))
 
-    def ordered(self, table: str, name: str, partition: Hashable, field: str, *,
+    def ordered(self, table: str, name: str, partition: tuple[Hashable, ...], field: str, *,
                 start: int, stop: int, descending: bool) -> tuple[int, list[dict[str, Any]]]:
         """(size of the partition, its records at [start, stop) in `field` order)."""
         with self.lock:
-            order = self._ordered[(table, name)].order(partition, field)
+            order = self._order(table, name, partition, field)
             docs = self._storage.data.get(table, {})
             return len(order), [docs[i] for i in order.ids(start, stop, descending)]
 
-    def scan_ordered(self, table: str, name: str, partition: Hashable, field: str, *,
-                     descending: bool, visit: Callable[[dict[str, Any]], bool | None]) -> None:
+    def scan_ordered(self, table: str, name: str, partition: tuple[Hashable, ...], field: str,
+                     *, descending: bool, visit: Callable[[dict[str, Any]], bool | None]) -> None:
         """Call `visit` on the partition's records in order until it returns True."""
         with self.lock:
-            order = self._ordered[(table, name)].order(partition, field)
+            order = self._order(table, name, partition, field)
             docs = self._storage.data.get(table, {})
             for doc_id in order.scan(descending):
                 if visit(docs[doc_id]):
@@ -270,13 +283,14 @@ class Store:
         """Replace the whole state by a `snapshot` and persist it."""
         with self.lock:
             self._storage.data = {name: dict(docs) for name, docs in tables.items()}
-            self._written = set(self._storage.data) | set(self._seed)
+            self._written = set(self._storage.data) | set(tables)
             self._after_replace(set(HASH_INDEXES) | set(ORDERED_INDEXES))
 
     def reset(self) -> None:
         """Back to the seed: only the tables written since the last reset, no file read."""
         with self.lock:
             data = self._storage.data
+            self._written |= set(self._seed) - set(data)  # a table the data file lacks
             for table in self._written:
                 if table in self._seed:
                     data[table] = dict(self._seed[table])
@@ -336,18 +350,27 @@ class Store:
             self._swap(table, doc_id, current, before)
         self._db.clear_cache()
 
+    def _order(self, table: str, name: str, partition: tuple[Hashable, ...],
+               field: str) -> Ordering:
+        index = self._ordered[(table, name)]
+        docs = self._storage.data.get(table, {})
+
+        def members(group: Hashable) -> Iterator[tuple[str, Record]]:
+            for doc_id in self._hash[(table, index.group)].ids(group):
+                yield doc_id, docs[doc_id]
+
+        return index.order(partition, field, members)
+
     def _indexes_of(self, table: str) -> list[HashIndex | OrderedIndex]:
         found: list[HashIndex | OrderedIndex] = [
             self._hash[(table, f)] for f in HASH_INDEXES.get(table, ())]
-        found += [self._ordered[(table, name)] for name, _, _ in ORDERED_INDEXES.get(table, [])]
+        found += [self._ordered[(table, e[0])] for e in ORDERED_INDEXES.get(table, [])]
         return found
 
     def _build_indexes(self, table: str) -> None:
         docs = self._storage.data.get(table, {})
         for spec in HASH_INDEXES.get(table, ()):
-            index = self._hash[(table, spec)] = HashIndex(spec)
-            for doc_id, doc in docs.items():
-                index.add(doc_id, doc)
-        for name, fields, partitions in ORDERED_INDEXES.get(table, []):
-            ordered = self._ordered[(table, name)] = OrderedIndex(fields, partitions)
-            ordered.bulk_load(docs)
+            self._hash[(table, spec)] = HashIndex(spec)
+            self._hash[(table, spec)].bulk_load(docs)
+        for name, fields, group, partitions in ORDERED_INDEXES.get(table, []):
+            self._ordered[(table, name)] = OrderedIndex(fields, group, partitions)

@@ -42,7 +42,7 @@ def _listing_partitions(page: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
 
 # A product's pages per archivedStatus, in the order of every `orderBy` field.
 LISTING = "listing"
-declare_ordered_index("pages", LISTING, ("createdAt", "updatedAt", "deletedAt"),
+declare_ordered_index("pages", LISTING, ("createdAt", "updatedAt", "deletedAt"), "productId",
                       _listing_partitions)
 
 
