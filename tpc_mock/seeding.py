@@ -15,9 +15,9 @@ from typing import Any
 
 from faker import Faker
 
+from . import jsontext
 from .auth.scopes import SCOPES
 from .auth.secrets import API_KEY_LETTERS, TOKEN_ALPHABET, digest, hash_password
-from . import jsontext
 from .clock import iso
 
 SEED_EPOCH = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
