@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 from .clock import iso
 from .config import Config, load_config
 from .envelope import ERROR_CODES, ApiError, error_body
+from .jsonprovider import OrjsonProvider
 from .runtime import Runtime
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
@@ -40,8 +41,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body
     app.url_map.merge_slashes = False  # no 308 redirects under /api for `//`
-    app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json = OrjsonProvider(app)
     # Blueprint modules first: importing them declares their store indexes.
     from .api import apps, content, insights, internal, md, openapi, routing, site_pages
     from .api.registry import ResourceId

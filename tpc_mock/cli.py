@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import sys
 from pathlib import Path
@@ -77,6 +78,8 @@ def serve(host: str, port: int, data: Path, in_memory: bool, seed: Path | None,
         app = create_app(config)
     except (ConfigError, SeedError, StoreCorrupt) as exc:
         raise click.ClickException(str(exc)) from exc
+    # "Task queue depth is N" is waitress thinking aloud under load, not an error.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     server = waitress.create_server(app, host=config.host, port=config.port,
                                     threads=config.threads, ident="tpc-mock")
     actual_port = server.effective_port  # type: ignore[union-attr]

@@ -1,0 +1,37 @@
+"""Flask's JSON responses through orjson: the same bytes for what the API sends, faster.
+
+orjson writes compact UTF-8 JSON with keys in insertion order, as the default provider
+does here (`sort_keys` and `ensure_ascii` are off). Dates, dataclasses and anything else
+orjson would format its own way go through Flask's `default`, and values orjson refuses
+(integers beyond 64 bits) through the default provider, so an answer never changes shape.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from flask import Response
+from flask.json.provider import DefaultJSONProvider
+
+OPTIONS = (orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+           | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
+           | orjson.OPT_APPEND_NEWLINE)
+
+
+class OrjsonProvider(DefaultJSONProvider):
+    """`jsonify` and returned dicts serialized by orjson (indented output in debug mode)."""
+
+    sort_keys = False
+    ensure_ascii = False
+
+    def response(self, *args: Any, **kwargs: Any) -> Response:
+        if (self.compact is None and self._app.debug) or self.compact is False:
+            return super().response(*args, **kwargs)
+        obj = self._prepare_response_obj(args, kwargs)
+        try:
+            body = orjson.dumps(obj, default=self.default, option=OPTIONS)
+        except TypeError:  # orjson.JSONEncodeError: e.g. an integer beyond 64 bits
+            return super().response(*args, **kwargs)
+        response: Response = self._app.response_class(body, mimetype=self.mimetype)
+        return response
