@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from flask import Response
 from flask.json.provider import DefaultJSONProvider
+from werkzeug.sansio.response import Response
 
 OPTIONS = (orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
            | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
@@ -33,5 +33,4 @@ class OrjsonProvider(DefaultJSONProvider):
             body = orjson.dumps(obj, default=self.default, option=OPTIONS)
         except TypeError:  # orjson.JSONEncodeError: e.g. an integer beyond 64 bits
             return super().response(*args, **kwargs)
-        response: Response = self._app.response_class(body, mimetype=self.mimetype)
-        return response
+        return self._app.response_class(body, mimetype=self.mimetype)  # type: ignore[arg-type]
