@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 from .clock import iso
 from .config import Config, load_config
 from .envelope import ERROR_CODES, ApiError, error_body
+from .jsonbody import FiniteJSONProvider
 from .runtime import Runtime
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
@@ -38,6 +39,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     if not isinstance(config, Config):
         config = load_config(config)
     app = Flask(__name__)
+    app.json = FiniteJSONProvider(app)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body
     app.url_map.merge_slashes = False  # no 308 redirects under /api for `//`
     app.json.sort_keys = False  # type: ignore[attr-defined]

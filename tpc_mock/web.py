@@ -94,11 +94,21 @@ def query_args(model: type[M]) -> M:
     return validate(model, {k: v for k, v in request.args.items()}, strict=False)
 
 
+def _body_or_none() -> Any:
+    """The JSON body if it parses, else None: the view itself answers 400 or 415 for it."""
+    if not request.is_json:
+        return None
+    try:
+        return loads_body(request.get_data(cache=True))
+    except (ValueError, RecursionError):  # get_json(silent=True) lets RecursionError out
+        return None
+
+
 def _idempotency_scope(rt: Runtime, caller: Caller) -> str:
     """The organization a write targets: the key's, else the product's or app's, else the user."""
     if caller.organization_id:
         return caller.organization_id
-    body = request.get_json(silent=True) if request.is_json else None
+    body = _body_or_none()
     product_id = body.get("productId") if isinstance(body, dict) else None
     app_id = (request.view_args or {}).get("appId")
     target = (rt.store.get("products", product_id) if isinstance(product_id, str) else None) or (
