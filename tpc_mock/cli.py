@@ -47,6 +47,9 @@ def _credentials_text(fixtures: dict[str, Any]) -> str:
               default=None, help="Seed file (default: the bundled seed/default.json).")
 @click.option("--cors-origin", "cors_origins", envvar="TPC_MOCK_CORS_ORIGIN", multiple=True,
               help="Allowed browser origin (repeatable; replaces the defaults).")
+@click.option("--allowed-host", "allowed_hosts", envvar="TPC_MOCK_ALLOWED_HOSTS", multiple=True,
+              help="Another host name the server answers to (repeatable; `.example.com` "
+                   "for subdomains, `*` for any).")
 @click.option("--base-url", envvar="TPC_MOCK_BASE_URL", default=None,
               help="Public base URL (https makes cookies __Secure-).")
 @click.option("--secret", envvar="TPC_MOCK_SECRET", default=None, help="Cookie signing secret.")
@@ -56,7 +59,7 @@ def _credentials_text(fixtures: dict[str, Any]) -> str:
 @click.option("--no-control", envvar="TPC_MOCK_NO_CONTROL", is_flag=True,
               help="Turn off the /__mock control API.")
 def serve(host: str, port: int, data: Path, in_memory: bool, seed: Path | None,
-          cors_origins: tuple[str, ...], base_url: str | None, secret: str | None,
+          cors_origins: tuple[str, ...], allowed_hosts: tuple[str, ...], base_url: str | None, secret: str | None,
           threads: int, rate_limit: str, no_control: bool) -> None:
     """Run the emulator with waitress."""
     import waitress
@@ -71,7 +74,7 @@ def serve(host: str, port: int, data: Path, in_memory: bool, seed: Path | None,
     try:
         config = load_config({
             "host": host, "port": port, "data": data, "in_memory": in_memory, "seed": seed,
-            "cors_origins": cors_origins or None, "base_url": base_url, "secret": secret,
+            "cors_origins": cors_origins or None, "allowed_hosts": allowed_hosts, "base_url": base_url, "secret": secret,
             "threads": threads, "rate_limit": rate_limit, "control": not no_control,
         }, env={})
         app = create_app(config)

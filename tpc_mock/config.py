@@ -45,6 +45,7 @@ class Config:
     data: Path | None = Path(".tpc-mock/db.json")
     seed: Path | None = None
     cors_origins: tuple[str, ...] = DEFAULT_CORS_ORIGINS
+    allowed_hosts: tuple[str, ...] = ()
     base_url: str | None = None
     secret: str = DEFAULT_SECRET
     threads: int = 8
@@ -81,7 +82,7 @@ def _convert(name: str, value: Any) -> Any:
             raise ConfigError(f"{name} must be a whole number, got {value!r}") from exc
     if name in ("data", "seed"):
         return Path(value) if not isinstance(value, Path) else value
-    if name == "cors_origins":
+    if name in ("cors_origins", "allowed_hosts"):
         if isinstance(value, str):
             value = [v for v in value.replace(",", " ").split() if v]
         return tuple(value)
@@ -100,6 +101,7 @@ ENV_NAMES = {
     "data": "TPC_MOCK_DATA",
     "seed": "TPC_MOCK_SEED",
     "cors_origins": "TPC_MOCK_CORS_ORIGIN",
+    "allowed_hosts": "TPC_MOCK_ALLOWED_HOSTS",
     "base_url": "TPC_MOCK_BASE_URL",
     "secret": "TPC_MOCK_SECRET",
     "threads": "TPC_MOCK_THREADS",
