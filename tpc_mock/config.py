@@ -49,6 +49,8 @@ class Config:
     base_url: str | None = None
     secret: str = DEFAULT_SECRET
     threads: int = 8
+    connection_limit: int = 200
+    idle_timeout: int = 60
     rate_limit: tuple[int, int] | None = (300, 60)
     control: bool = True
     max_body: int = 1024 * 1024
@@ -75,7 +77,7 @@ class Config:
 def _convert(name: str, value: Any) -> Any:
     if value is None:
         return None
-    if name in ("port", "threads", "max_body", "journal_size"):
+    if name in ("port", "threads", "max_body", "journal_size", "connection_limit", "idle_timeout"):
         try:
             return int(value)
         except (TypeError, ValueError) as exc:
@@ -105,6 +107,8 @@ ENV_NAMES = {
     "base_url": "TPC_MOCK_BASE_URL",
     "secret": "TPC_MOCK_SECRET",
     "threads": "TPC_MOCK_THREADS",
+    "connection_limit": "TPC_MOCK_CONNECTION_LIMIT",
+    "idle_timeout": "TPC_MOCK_IDLE_TIMEOUT",
     "rate_limit": "TPC_MOCK_RATE_LIMIT",
     "control": "TPC_MOCK_CONTROL",
     "max_body": "TPC_MOCK_MAX_BODY",
@@ -137,4 +141,8 @@ def load_config(
         raise ConfigError(f"port must be 0..65535, got {config.port}")
     if config.threads < 1:
         raise ConfigError("threads must be at least 1")
+    if config.connection_limit < 10:
+        raise ConfigError("connection limit must be at least 10")
+    if config.idle_timeout < 1:
+        raise ConfigError("idle timeout must be at least 1 second")
     return config
