@@ -72,6 +72,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
 
     app.before_request(_assign_request_id)
     guard.init_app(app)  # Host and /__mock checks, before any injected fault
+    app.before_request(rt.sweeper.before_request)  # expired codes and sessions, when due
     app.before_request(_start_request)
     app.after_request(_finish_request)
     app.register_error_handler(ApiError, _api_error)

@@ -13,6 +13,7 @@ from .idempotency import IdempotencyCache
 from .ratelimit import RateLimiter
 from .seeding import load_seed
 from .store import Store
+from .sweeper import Sweeper
 
 
 @dataclass
@@ -61,12 +62,15 @@ class Runtime:
         self.limiter = RateLimiter(self.clock)
         self.idempotency = IdempotencyCache(self.clock)
         self.journal = deque(maxlen=self.config.journal_size)
+        self.sweeper = Sweeper(self.store, self.clock)
 
     @classmethod
     def from_config(cls, config: Config) -> Runtime:
         seed = load_seed(config.seed)
         store = Store(seed["tables"], path=config.data)
-        return cls(config=config, store=store, seed=seed)
+        rt = cls(config=config, store=store, seed=seed)
+        rt.sweeper.sweep()  # a data file may hold what expired while the server was down
+        return rt
 
     @property
     def credentials(self) -> dict[str, Any]:
@@ -91,3 +95,4 @@ class Runtime:
         self.limiter.reset()
         self.idempotency.reset()
         self.memory.clear()
+        self.sweeper.restart()

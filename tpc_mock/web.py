@@ -139,8 +139,8 @@ def idempotent(view: F) -> F:
         if claim == "conflict":
             raise Conflict("idempotency key reused with a different request or still in flight")
         if not isinstance(claim, str):
-            replay = jsonify(claim.response)
-            replay.status_code = claim.status or 200
+            replay = Response(claim.response, status=claim.status or 200,
+                              mimetype="application/json")
             replay.headers["x-idempotent-replay"] = "true"
             return replay
         stall = g.pop("tpc_stall_ms", 0)  # an injected delay, taken while the key is claimed
@@ -150,10 +150,10 @@ def idempotent(view: F) -> F:
         try:
             response = current_app.make_response(view(*args, **kwargs))
             status = response.status_code
-            rt.idempotency.finish(slot, status, response.get_json(silent=True))
+            rt.idempotency.finish(slot, status, response.get_data())
             return response
         except BaseException:
-            rt.idempotency.finish(slot, status, None)
+            rt.idempotency.finish(slot, status, b"")
             raise
 
     wrapper.tpc_idempotent = True  # type: ignore[attr-defined]
