@@ -86,18 +86,25 @@ def test_wrong_json_type_is_a_validation_error(api: Api, method: str, field: str
 
 
 @pytest.mark.parametrize("method", MODELS)
-@pytest.mark.parametrize("raw", ["[]", '"pages"', "null", "0", "true", "1e309", "-1e309", "NaN",
-                                 "Infinity", "[" + json.dumps(VALID["POST"]) + "]"])
+@pytest.mark.parametrize("raw", ["[]", '"pages"', "null", "0", "true", "1e308", "-1e308",
+                                 "[" + json.dumps(VALID["POST"]) + "]"])
 def test_body_that_is_not_an_object(api: Api, method: str, raw: str) -> None:
     api.rejected(method, 422, "VALIDATION_ERROR", "validation failed", raw=raw)
 
 
 @pytest.mark.parametrize("method", MODELS)
-@pytest.mark.parametrize("number", ["1e309", "-1e309", "NaN", "Infinity", str(10**30), "-0.0"])
+@pytest.mark.parametrize("number", ["1e308", "-1e308", str(10**30), "-0.0"])
 def test_huge_and_special_numbers_in_bodies(api: Api, method: str, number: str) -> None:
     raw = json.dumps(VALID[method]).replace('"product_123"', number, 1)
     body = api.rejected(method, 422, "VALIDATION_ERROR", raw=raw)
     assert body["details"]["issues"][0]["path"] == "productId"
+
+
+@pytest.mark.parametrize("method", MODELS)
+@pytest.mark.parametrize("raw", ["NaN", "Infinity", "-Infinity", "1e309", "-1e309"])
+def test_non_finite_body_is_malformed_json(api: Api, method: str, raw: str) -> None:
+    """Not JSON (Python's extensions, or a double's overflow): 400 before any validation."""
+    api.rejected(method, 400, "BAD_REQUEST", "malformed JSON body", raw=raw)
 
 
 @pytest.mark.parametrize("method", MODELS)
@@ -242,7 +249,12 @@ def test_generated_bodies_never_fail_or_write_when_rejected(case: tuple[str, Any
     method, body = case
     before = _SHARED.state()
     response = _SHARED.send(method, raw=json.dumps(body))
-    assert response.status_code in (200, 404, 422), response.get_json()
+    try:
+        json.dumps(body, allow_nan=False)
+        expected: tuple[int, ...] = (200, 404, 422)
+    except ValueError:  # Python wrote NaN or Infinity, which is not JSON
+        expected = (400,)
+    assert response.status_code in expected, response.get_json()
     data = response.get_json().get("data") or {}
     done = sum(data.get(k, 0) for k in ("createdCount", "updatedCount", "deletedCount"))
     if response.status_code != 200 or done == 0:

@@ -217,6 +217,8 @@ RAW_CASES = [
     ("length-over-1mib", b"POST /api/v1/site/pages HTTP/1.1",
      b"Content-Type: application/json\r\nContent-Length: 2000000\r\n", b"{" * 2_000_000, 413,
      "PAYLOAD_TOO_LARGE"),
+    ("duplicate-host", b"GET /api/v1/md/page_123 HTTP/1.1", b"Host: evil.example\r\n", b"", 400,
+     "BAD_REQUEST"),
     ("100k-url", b"GET /api/v1/site/pages?productId=product_123&q=" + b"a" * 100_000
      + b" HTTP/1.1", b"", b"", 200, None),
 ]
@@ -255,6 +257,20 @@ def test_raw_utf8_request_id_is_replaced(live: tuple[LiveServer, str]) -> None:
                  id="control-char-header"),
     pytest.param(b"GET /api/v1/site/pages?q=" + b"a" * 270_000 + b" HTTP/1.1", b"", 431,
                  id="url-over-256kib"),
+    pytest.param(b"GET /api/v1/md/page_123 HTTP/1.1", b"x-big: " + b"a" * 270_000 + b"\r\n", 431,
+                 id="headers-over-256kib"),
+    pytest.param(b"GARBAGE", b"", 400, id="bad-request-line"),
+    pytest.param(b"get /api/v1/md/page_123 HTTP/1.1", b"", 400, id="lowercase-method"),
+    pytest.param(b"GET /api/v1/md/page_123 HTTP/1.1", b"bad name: x\r\n", 400,
+                 id="bad-header-name"),
+    pytest.param(b"POST /api/v1/site/pages HTTP/1.1", b"Content-Length: -1\r\n", 400,
+                 id="negative-content-length"),
+    pytest.param(b"POST /api/v1/site/pages HTTP/1.1", b"Content-Length: 1e3\r\n", 400,
+                 id="non-numeric-content-length"),
+    pytest.param(b"POST /api/v1/site/pages HTTP/1.1", b"Transfer-Encoding: gzip\r\n", 501,
+                 id="unknown-transfer-encoding"),
+    pytest.param(b"POST /api/v1/site/pages HTTP/1.1", b"Transfer-Encoding: chunked\r\n\r\nzz\r\n",
+                 400, id="bad-chunk-size"),
 ])
 def test_waitress_refusals_are_plain_text_not_html(live: tuple[LiveServer, str], line: bytes,
                                                    headers: bytes, status: int) -> None:

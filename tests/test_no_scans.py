@@ -32,3 +32,25 @@ def test_requests_do_not_call_store_all(client: FlaskClient, full_key: str, bear
         client.get("/api/v1/products", headers={"Authorization": f"Bearer {bearer}"}),
     ]
     assert [c.status_code for c in calls] == [200] * len(calls)
+
+
+def test_the_expiry_sweep_reads_tables_at_most_once_per_interval(
+        client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tpc_mock.sweeper import SWEEP_SECONDS
+
+    scanned: list[str] = []
+    real_all = Store.all
+
+    def counting(self: Store, table: str) -> list[dict[str, Any]]:
+        scanned.append(table)
+        return real_all(self, table)
+
+    monkeypatch.setattr(Store, "all", counting)
+    for _ in range(3):
+        client.get("/api/v1/openapi.json")
+        client.post("/__mock/clock", json={"advance": SWEEP_SECONDS / 4})
+    assert scanned == [], "no sweep within one interval"
+    client.post("/__mock/clock", json={"advance": SWEEP_SECONDS / 4})
+    for _ in range(5):
+        client.get("/api/v1/openapi.json")
+    assert sorted(scanned) == ["deviceCodes", "sessions"], "one sweep once it is due"

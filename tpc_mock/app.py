@@ -66,6 +66,11 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
          methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
          vary_header=False, always_send=False)  # _finish_request adds Vary: Origin once
 
+    from . import guard
+
+    app.before_request(_assign_request_id)
+    guard.init_app(app)  # Host and /__mock checks, before any injected fault
+    app.before_request(rt.sweeper.before_request)  # expired codes and sessions, when due
     app.before_request(_start_request)
     app.after_request(_finish_request)
     app.register_error_handler(ApiError, _api_error)
@@ -78,10 +83,13 @@ def _is_api(path: str) -> bool:
     return path == "/api" or path.startswith(("/api/", "/__mock"))
 
 
-def _start_request() -> Response | None:
+def _assign_request_id() -> None:
     incoming = request.headers.get("x-request-id", "")
     g.request_id = incoming if REQUEST_ID.match(incoming) else str(uuid.uuid4())
     g.started = time.monotonic()
+
+
+def _start_request() -> Response | None:
     if request.path.startswith("/__mock") or request.method == "OPTIONS":
         return None
     rt: Runtime = _runtime()

@@ -48,45 +48,57 @@ def _credentials_text(fixtures: dict[str, Any]) -> str:
               default=None, help="Seed file (default: the bundled seed/default.json).")
 @click.option("--cors-origin", "cors_origins", envvar="TPC_MOCK_CORS_ORIGIN", multiple=True,
               help="Allowed browser origin (repeatable; replaces the defaults).")
+@click.option("--allowed-host", "allowed_hosts", envvar="TPC_MOCK_ALLOWED_HOSTS", multiple=True,
+              help="Another host name the server answers to (repeatable; `.example.com` "
+                   "for subdomains, `*` for any).")
 @click.option("--base-url", envvar="TPC_MOCK_BASE_URL", default=None,
               help="Public base URL (https makes cookies __Secure-).")
 @click.option("--secret", envvar="TPC_MOCK_SECRET", default=None, help="Cookie signing secret.")
 @click.option("--threads", envvar="TPC_MOCK_THREADS", type=int, default=8, show_default=True)
+@click.option("--connection-limit", envvar="TPC_MOCK_CONNECTION_LIMIT", type=int, default=200,
+              show_default=True, help="Open connections; near it, the longest-idle are closed.")
+@click.option("--idle-timeout", envvar="TPC_MOCK_IDLE_TIMEOUT", type=int, default=60,
+              show_default=True, help="Seconds before an idle connection is closed.")
 @click.option("--rate-limit", envvar="TPC_MOCK_RATE_LIMIT", default="300/60", show_default=True,
               help="Per-key limit N/SECONDS, or 0 to turn it off.")
 @click.option("--no-control", envvar="TPC_MOCK_NO_CONTROL", is_flag=True,
               help="Turn off the /__mock control API.")
 def serve(host: str, port: int, data: Path, in_memory: bool, seed: Path | None,
-          cors_origins: tuple[str, ...], base_url: str | None, secret: str | None,
-          threads: int, rate_limit: str, no_control: bool) -> None:
+          cors_origins: tuple[str, ...], allowed_hosts: tuple[str, ...], base_url: str | None, secret: str | None,
+          threads: int, connection_limit: int, idle_timeout: int, rate_limit: str,
+          no_control: bool) -> None:
     """Run the emulator with waitress."""
-    import waitress
 
     source = click.get_current_context().get_parameter_source("data")
     if in_memory and source not in (None, click.core.ParameterSource.DEFAULT):
         raise click.UsageError("--data and --in-memory exclude each other")
 
     from .app import create_app
+    from .connections import create_server, exposure_warning
     from .control import fixtures
 
     try:
         config = load_config({
             "host": host, "port": port, "data": data, "in_memory": in_memory, "seed": seed,
-            "cors_origins": cors_origins or None, "base_url": base_url, "secret": secret,
-            "threads": threads, "rate_limit": rate_limit, "control": not no_control,
+            "cors_origins": cors_origins or None, "allowed_hosts": allowed_hosts,
+            "base_url": base_url, "secret": secret,
+            "threads": threads, "connection_limit": connection_limit,
+            "idle_timeout": idle_timeout, "rate_limit": rate_limit, "control": not no_control,
         }, env={})
         app = create_app(config)
     except (ConfigError, SeedError, StoreCorrupt) as exc:
         raise click.ClickException(str(exc)) from exc
     # "Task queue depth is N" is waitress thinking aloud under load, not an error.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-    server = waitress.create_server(app, host=config.host, port=config.port,
-                                    threads=config.threads, ident="tpc-mock")
+    server = create_server(app, config, host=config.host, port=config.port)
     actual_port = server.effective_port  # type: ignore[union-attr]
     app.extensions["tpc_mock"].bound_to(actual_port)
     url = f"http://{config.host}:{actual_port}"
     where = "in memory" if config.in_memory else str(config.data)
     click.echo(f"tpc-mock listening on {url}  (data: {where})")
+    warning = exposure_warning(config.host, control=config.control)
+    if warning:
+        click.echo(warning, err=True)
     click.echo("Dev credentials:")
     click.echo(_credentials_text(fixtures(app.extensions["tpc_mock"])))
     click.echo("Press Ctrl+C to stop.")

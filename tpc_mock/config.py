@@ -45,9 +45,12 @@ class Config:
     data: Path | None = Path(".tpc-mock/db.json")
     seed: Path | None = None
     cors_origins: tuple[str, ...] = DEFAULT_CORS_ORIGINS
+    allowed_hosts: tuple[str, ...] = ()
     base_url: str | None = None
     secret: str = DEFAULT_SECRET
     threads: int = 8
+    connection_limit: int = 200
+    idle_timeout: int = 60
     rate_limit: tuple[int, int] | None = (300, 60)
     control: bool = True
     max_body: int = 1024 * 1024
@@ -74,14 +77,14 @@ class Config:
 def _convert(name: str, value: Any) -> Any:
     if value is None:
         return None
-    if name in ("port", "threads", "max_body", "journal_size"):
+    if name in ("port", "threads", "max_body", "journal_size", "connection_limit", "idle_timeout"):
         try:
             return int(value)
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"{name} must be a whole number, got {value!r}") from exc
     if name in ("data", "seed"):
         return Path(value) if not isinstance(value, Path) else value
-    if name == "cors_origins":
+    if name in ("cors_origins", "allowed_hosts"):
         if isinstance(value, str):
             value = [v for v in value.replace(",", " ").split() if v]
         return tuple(value)
@@ -100,9 +103,12 @@ ENV_NAMES = {
     "data": "TPC_MOCK_DATA",
     "seed": "TPC_MOCK_SEED",
     "cors_origins": "TPC_MOCK_CORS_ORIGIN",
+    "allowed_hosts": "TPC_MOCK_ALLOWED_HOSTS",
     "base_url": "TPC_MOCK_BASE_URL",
     "secret": "TPC_MOCK_SECRET",
     "threads": "TPC_MOCK_THREADS",
+    "connection_limit": "TPC_MOCK_CONNECTION_LIMIT",
+    "idle_timeout": "TPC_MOCK_IDLE_TIMEOUT",
     "rate_limit": "TPC_MOCK_RATE_LIMIT",
     "control": "TPC_MOCK_CONTROL",
     "max_body": "TPC_MOCK_MAX_BODY",
@@ -135,4 +141,8 @@ def load_config(
         raise ConfigError(f"port must be 0..65535, got {config.port}")
     if config.threads < 1:
         raise ConfigError("threads must be at least 1")
+    if config.connection_limit < 10:
+        raise ConfigError("connection limit must be at least 10")
+    if config.idle_timeout < 1:
+        raise ConfigError("idle timeout must be at least 1 second")
     return config

@@ -4,6 +4,8 @@ orjson writes compact UTF-8 JSON with keys in insertion order, as the default pr
 does here (`sort_keys` and `ensure_ascii` are off). Dates, dataclasses and anything else
 orjson would format its own way go through Flask's `default`, and values orjson refuses
 (integers beyond 64 bits) through the default provider, so an answer never changes shape.
+A stored NaN or Infinity goes out as null both ways (orjson writes null; the fallback is
+FiniteJSONProvider).
 """
 
 from __future__ import annotations
@@ -11,15 +13,16 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from flask.json.provider import DefaultJSONProvider
 from werkzeug.sansio.response import Response
+
+from .jsonbody import FiniteJSONProvider
 
 OPTIONS = (orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
            | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
            | orjson.OPT_APPEND_NEWLINE)
 
 
-class OrjsonProvider(DefaultJSONProvider):
+class OrjsonProvider(FiniteJSONProvider):
     """`jsonify` and returned dicts serialized by orjson (indented output in debug mode)."""
 
     sort_keys = False

@@ -13,6 +13,7 @@ from .idempotency import IdempotencyCache
 from .ratelimit import RateLimiter
 from .seeding import load_seed, seed_summary
 from .store import Store
+from .sweeper import Sweeper
 
 
 @dataclass
@@ -61,6 +62,7 @@ class Runtime:
         self.limiter = RateLimiter(self.clock)
         self.idempotency = IdempotencyCache(self.clock)
         self.journal = deque(maxlen=self.config.journal_size)
+        self.sweeper = Sweeper(self.store, self.clock)
 
     @classmethod
     def from_config(cls, config: Config) -> Runtime:
@@ -72,10 +74,14 @@ class Runtime:
         if config.data is None or not config.data.exists():
             seed = load_seed(config.seed, cache=config.data is None)
             store = Store(seed["tables"], path=config.data)
-            return cls(config=config, store=store, seed=seed_summary(seed))
-        summary = seed_summary(load_seed(config.seed, cache=False))
-        store = Store(lambda: load_seed(config.seed, cache=False)["tables"], path=config.data)
-        return cls(config=config, store=store, seed=summary)
+            rt = cls(config=config, store=store, seed=seed_summary(seed))
+        else:
+            summary = seed_summary(load_seed(config.seed, cache=False))
+            store = Store(lambda: load_seed(config.seed, cache=False)["tables"],
+                          path=config.data)
+            rt = cls(config=config, store=store, seed=summary)
+        rt.sweeper.sweep()  # a data file may hold what expired while the server was down
+        return rt
 
     @property
     def credentials(self) -> dict[str, Any]:
@@ -100,3 +106,4 @@ class Runtime:
         self.limiter.reset()
         self.idempotency.reset()
         self.memory.clear()
+        self.sweeper.restart()

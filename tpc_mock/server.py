@@ -7,11 +7,11 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-import waitress
 from flask import Flask
 
 from .app import create_app
 from .config import Config
+from .connections import create_server
 
 
 class LiveServer:
@@ -23,10 +23,9 @@ class LiveServer:
                                      if not isinstance(config, Config) else config)
         # "Task queue depth is N" is waitress thinking aloud under test load, not an error.
         logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-        self._server: Any = waitress.create_server(
-            self.app, host=host, port=port, threads=threads, ident="tpc-mock",
-            asyncore_loop_timeout=0.1, clear_untrusted_proxy_headers=True,
-        )
+        self._server: Any = create_server(self.app, self.app.extensions["tpc_mock"].config,
+                                          host=host, port=port, threads=threads,
+                                          asyncore_loop_timeout=0.1)
         self.host = host
         self.port: int = self._server.effective_port
         self.app.extensions["tpc_mock"].bound_to(self.port)

@@ -94,11 +94,21 @@ def query_args(model: type[M]) -> M:
     return validate(model, {k: v for k, v in request.args.items()}, strict=False)
 
 
+def _body_or_none() -> Any:
+    """The JSON body if it parses, else None: the view itself answers 400 or 415 for it."""
+    if not request.is_json:
+        return None
+    try:
+        return loads_body(request.get_data(cache=True))
+    except (ValueError, RecursionError):  # get_json(silent=True) lets RecursionError out
+        return None
+
+
 def _idempotency_scope(rt: Runtime, caller: Caller) -> str:
     """The organization a write targets: the key's, else the product's or app's, else the user."""
     if caller.organization_id:
         return caller.organization_id
-    body = request.get_json(silent=True) if request.is_json else None
+    body = _body_or_none()
     product_id = body.get("productId") if isinstance(body, dict) else None
     app_id = (request.view_args or {}).get("appId")
     target = (rt.store.get("products", product_id) if isinstance(product_id, str) else None) or (
@@ -129,8 +139,8 @@ def idempotent(view: F) -> F:
         if claim == "conflict":
             raise Conflict("idempotency key reused with a different request or still in flight")
         if not isinstance(claim, str):
-            replay = jsonify(claim.response)
-            replay.status_code = claim.status or 200
+            replay = Response(claim.response, status=claim.status or 200,
+                              mimetype="application/json")
             replay.headers["x-idempotent-replay"] = "true"
             return replay
         stall = g.pop("tpc_stall_ms", 0)  # an injected delay, taken while the key is claimed
@@ -140,10 +150,10 @@ def idempotent(view: F) -> F:
         try:
             response = current_app.make_response(view(*args, **kwargs))
             status = response.status_code
-            rt.idempotency.finish(slot, status, response.get_json(silent=True))
+            rt.idempotency.finish(slot, status, response.get_data())
             return response
         except BaseException:
-            rt.idempotency.finish(slot, status, None)
+            rt.idempotency.finish(slot, status, b"")
             raise
 
     wrapper.tpc_idempotent = True  # type: ignore[attr-defined]
