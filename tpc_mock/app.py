@@ -65,6 +65,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
          supports_credentials=True, allow_headers=CORS_HEADERS, expose_headers=EXPOSED_HEADERS,
          methods=["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
          vary_header=False, always_send=False)  # _finish_request adds Vary: Origin once
+    _skip_cors_without_origin(app)
 
     from . import guard
 
@@ -77,6 +78,21 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     return app
+
+
+def _skip_cors_without_origin(app: Flask) -> None:
+    """flask-cors adds nothing to an answer whose request has no Origin (always_send is
+    off), yet matches the path and formats its debug log on every request; skip it then."""
+    funcs = app.after_request_funcs[None]
+    for index, func in enumerate(funcs):
+        if func.__name__ == "cors_after_request":
+            def only_with_origin(response: Response, cors: Any = func) -> Response:
+                if "Origin" in request.headers:
+                    cors_response: Response = cors(response)
+                    return cors_response
+                return response
+
+            funcs[index] = only_with_origin
 
 
 def _is_api(path: str) -> bool:

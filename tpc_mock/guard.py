@@ -23,8 +23,25 @@ OWN_NAMES = ("localhost", "127.0.0.1", "::1")
 WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
 
+_NAMES: dict[int, tuple[Config, frozenset[str]]] = {}
+
+
 def allowed_host_names(config: Config) -> frozenset[str]:
-    """Host names the server answers to: its own, the base URL's and `--allowed-host`s."""
+    """Host names the server answers to: its own, the base URL's and `--allowed-host`s.
+
+    Worked out once per configuration (every request asks).
+    """
+    known = _NAMES.get(id(config))
+    if known is not None and known[0] is config:
+        return known[1]
+    if len(_NAMES) > 64:
+        _NAMES.clear()
+    names = _allowed_names(config)
+    _NAMES[id(config)] = (config, names)
+    return names
+
+
+def _allowed_names(config: Config) -> frozenset[str]:
     names = {*OWN_NAMES, *(h.lower().rstrip(".") for h in config.allowed_hosts)}
     names.add((urlsplit(config.public_url).hostname or "").lower().rstrip("."))
     names.add(config.host.lower().strip("[]").rstrip("."))

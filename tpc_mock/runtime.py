@@ -11,6 +11,7 @@ from .clock import Clock
 from .config import Config
 from .idempotency import IdempotencyCache
 from .ratelimit import RateLimiter
+from .readcache import ReadCache
 from .seeding import load_seed, seed_summary
 from .store import Store
 from .sweeper import Sweeper
@@ -61,6 +62,7 @@ class Runtime:
     def __post_init__(self) -> None:
         self.limiter = RateLimiter(self.clock)
         self.idempotency = IdempotencyCache(self.clock)
+        self.reads = ReadCache()
         self.journal = deque(maxlen=self.config.journal_size)
         self.sweeper = Sweeper(self.store, self.clock)
 
@@ -105,5 +107,6 @@ class Runtime:
             self.faults.clear()
         self.limiter.reset()
         self.idempotency.reset()
+        self.reads.clear()
         self.memory.clear()
         self.sweeper.restart()

@@ -101,6 +101,9 @@ class Store:
         self._undo: list[tuple[str, str, Record | None]] | None = None
         self._changes: dict[tuple[str, str], Record | None] = {}
         self._touched: set[tuple[str, str]] = set()
+        # Goes up with every change of a record (touch aside), so answers cached at one
+        # version are known stale at the next.
+        self.version = 0
         for table in set(HASH_INDEXES) | set(ORDERED_INDEXES):
             self._build_indexes(table)
         if self._file is not None:
@@ -300,6 +303,7 @@ class Store:
             self._after_replace(written)
 
     def _after_replace(self, tables: set[str]) -> None:
+        self.version += 1
         self._db.clear_cache()
         self._touched.clear()
         for table in tables:
@@ -328,6 +332,7 @@ class Store:
         return doc
 
     def _swap(self, table: str, doc_id: str, old: Record | None, new: Record | None) -> None:
+        self.version += 1
         def apply(docs: dict[Any, Any]) -> None:
             if new is None:
                 docs.pop(doc_id, None)

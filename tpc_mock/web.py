@@ -59,6 +59,26 @@ def current_caller(scopes: Iterable[str] = ()) -> Caller:
     return require(caller, scopes)
 
 
+def cached_read(caller: Caller, answer: Callable[[], Any]) -> Any:
+    """The view's `answer()`, or the same bytes it gave while nothing has been written since.
+
+    The key holds everything a read operation's answer depends on: the operation, its
+    path and query, the organizations the caller reaches, and the tenant headers.
+    """
+    rt = runtime()
+    key = (request.endpoint, request.query_string, tuple(sorted((request.view_args or {}).items())),
+           caller.org_ids, tuple(sorted((k.lower(), v) for k, v in request.headers.items()
+                                        if k.lower().startswith("x-tpc-"))))
+    version = rt.store.version
+    body = rt.reads.get(key, version)
+    if body is not None:
+        return current_app.response_class(body, mimetype=current_app.json.mimetype)  # type: ignore[attr-defined]
+    response = current_app.make_response(answer())
+    if response.status_code == 200:
+        rt.reads.put(key, version, response.get_data())
+    return response
+
+
 def json_body() -> Any:
     """The request's JSON body: 415 when it is not JSON, 400 when it is malformed."""
     if not request.is_json:

@@ -9,7 +9,7 @@ from flask import Blueprint, request
 from ..auth.resolve import Caller
 from ..envelope import BadRequest, not_found, ok
 from ..runtime import Runtime
-from ..web import current_caller, runtime
+from ..web import cached_read, current_caller, runtime
 from .registry import operation
 from .scope import pages_at, product_domains, reachable_product, source_url
 
@@ -85,7 +85,7 @@ def markdown_by_path(rt: Runtime, caller: Caller, path: str, tenant: dict[str, A
            "Markdown", scopes=("content:read",), headers=TENANT_HEADERS)
 def get_root_markdown() -> Any:
     caller = current_caller(["content:read"])
-    return ok(markdown_by_path(runtime(), caller, "", _tenant(request.headers)))
+    return cached_read(caller, lambda: ok(markdown_by_path(runtime(), caller, "", _tenant(request.headers))))
 
 
 @operation(bp, "/api/v1/md/by-path/<path:path>", "GET", "getMdByPathPath",
@@ -93,11 +93,11 @@ def get_root_markdown() -> Any:
            headers=TENANT_HEADERS)
 def get_markdown_by_path(path: str) -> Any:
     caller = current_caller(["content:read"])
-    return ok(markdown_by_path(runtime(), caller, path, _tenant(request.headers)))
+    return cached_read(caller, lambda: ok(markdown_by_path(runtime(), caller, path, _tenant(request.headers))))
 
 
 @operation(bp, "/api/v1/md/<id>", "GET", "getMdId", "Get public markdown content by ID",
            "Markdown", scopes=("content:read",), headers=TENANT_HEADERS)
 def get_markdown(id: str) -> Any:
     caller = current_caller(["content:read"])
-    return ok(markdown_by_id(runtime(), caller, id, _tenant(request.headers)))
+    return cached_read(caller, lambda: ok(markdown_by_id(runtime(), caller, id, _tenant(request.headers))))

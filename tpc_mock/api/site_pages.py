@@ -14,7 +14,7 @@ from ..clock import iso
 from ..envelope import ValidationError, ok
 from ..runtime import Runtime
 from ..store import declare_ordered_index
-from ..web import current_caller, idempotent, json_body, query_args, runtime, validate
+from ..web import cached_read, current_caller, idempotent, json_body, query_args, runtime, validate
 from .registry import operation
 from .scope import domain_refs, pages_at, product_domains, reachable_product, scope_of, source_url
 from .site_page_models import (
@@ -298,7 +298,8 @@ PATH = "/api/v1/site/pages"
            scopes=("content:read",), query=ListSitePagesQuery)
 def list_site_pages() -> Any:
     caller = current_caller(["content:read"])
-    return ok(list_pages(runtime(), caller, query_args(ListSitePagesQuery)))
+    return cached_read(caller, lambda: ok(list_pages(runtime(), caller,
+                                                     query_args(ListSitePagesQuery))))
 
 
 @operation(bp, PATH, "POST", "postSitePages", "Create site pages", "Content",
