@@ -11,9 +11,10 @@ import random
 from datetime import datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from faker import Faker
+if TYPE_CHECKING:  # Faker is imported only to generate a seed, never to serve one
+    from faker import Faker
 
 from . import jsontext
 from .auth.scopes import SCOPES
@@ -83,6 +84,8 @@ def _page(
 
 def generate_seed(faker_seed: int = 20260105, pages: int = 60) -> dict[str, Any]:
     """Build the whole seed document (tables + plaintext dev credentials)."""
+    from faker import Faker
+
     fake = Faker("en_US")
     fake.seed_instance(faker_seed)
     rng = random.Random(faker_seed)

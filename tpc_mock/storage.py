@@ -102,7 +102,8 @@ def load_data_file(path: Path) -> Tables:
 
 
 def replay_journal(path: Path, data: Tables, generation: int) -> int:
-    """Apply a journal's commits of `generation` or later to `data`; returns lines applied.
+    """Apply a journal's commits of `generation` or later to `data`; the bytes of whole
+    lines read (anything after them is a torn append).
 
     A last line that is torn (no newline) or unreadable is ignored: its commit was never
     acknowledged. An unreadable line followed by good ones means the file was damaged,
@@ -112,11 +113,12 @@ def replay_journal(path: Path, data: Tables, generation: int) -> int:
         lines = path.read_bytes().split(b"\n")
     except FileNotFoundError:
         return 0
-    applied = 0
+    good = 0
     for number, line in enumerate(lines[:-1], start=1):  # lines[-1]: after the last newline
         try:
             commit = jsontext.loads(line)
             if commit["g"] < generation:
+                good += len(line) + 1
                 continue
             for table, doc_id, doc in commit["c"]:
                 if doc is None:
@@ -129,8 +131,8 @@ def replay_journal(path: Path, data: Tables, generation: int) -> int:
             if number == len(lines) - 1:  # the last whole line: a torn append
                 break
             raise _refuse(path, f"has a damaged line {number} ({exc})") from exc
-        applied += 1
-    return applied
+        good += len(line) + 1
+    return good
 
 
 class DataFile:
@@ -161,7 +163,11 @@ class DataFile:
                 stale.unlink(missing_ok=True)
 
     def load(self) -> tuple[Tables, bool]:
-        """The document with its journals replayed; True when a journal held anything."""
+        """The document with its journals replayed; True when it should be rewritten.
+
+        That is after a crash in the middle of a compaction (an old journal is left).
+        A journal alone is kept and appended to (`open_journal` cuts a torn last line).
+        """
         data = load_data_file(self.path)
         meta = data.pop(META, {}).get("tpc-mock", {})
         generation = meta.get("generation", 0)
@@ -169,11 +175,18 @@ class DataFile:
             raise _refuse(self.path, f"has an unknown format ({meta!r})")
         self.generation = generation
         self.document_bytes = self.path.stat().st_size
-        applied = sum(replay_journal(p, data, generation)
-                      for p in (self.old_journal_path, self.journal_path))
-        leftovers = self.old_journal_path.exists() or (
-            self.journal_path.exists() and self.journal_path.stat().st_size > 0)
-        return data, bool(applied) or leftovers
+        old = self.old_journal_path.exists()
+        if old:
+            replay_journal(self.old_journal_path, data, generation)
+        self.journal_bytes = replay_journal(self.journal_path, data, generation)
+        return data, old
+
+    def open_journal(self) -> None:
+        """Cut what follows the journal's last whole line (a torn append) before appending."""
+        if self.journal_path.exists() and self.journal_path.stat().st_size > self.journal_bytes:
+            os.truncate(self.journal_path, self.journal_bytes)
+            self._fd = os.open(self.journal_path, os.O_WRONLY | os.O_APPEND)
+            os.fsync(self._fd)
 
     # -- commits --------------------------------------------------------------
     def append(self, changes: list[Change]) -> int:

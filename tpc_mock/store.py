@@ -91,7 +91,7 @@ class Store:
         self._seed_source = seed_tables
         self._seed_tables: Tables | None = None
         self._file = DataFile(path) if path is not None else None
-        data, replayed = self._initial_data()
+        data, needs_rewrite = self._initial_data()
         self._storage = MemoryStorage(data)
         self._db = TinyDB(storage=lambda: self._storage)
         self._db.table_class = StrIdTable
@@ -108,8 +108,10 @@ class Store:
             self._build_indexes(table)
         if self._file is not None:
             self._written = set(data)  # a data file may differ anywhere (reset: every table)
-            if replayed or not self._file.document_bytes:
+            if needs_rewrite or not self._file.document_bytes:
                 self._file.rewrite(data)
+            else:
+                self._file.open_journal()
 
     @property
     def _seed(self) -> Tables:
@@ -127,10 +129,10 @@ class Store:
         if self._file is None or not self._file.exists():
             return {name: dict(docs) for name, docs in self._seed.items()}, False
         self._file.remove_stale_temp_files()
-        data, replayed = self._file.load()
+        data, needs_rewrite = self._file.load()
         if self.frozen:
             data = {name: {i: freeze(d) for i, d in docs.items()} for name, docs in data.items()}
-        return data, replayed
+        return data, needs_rewrite
 
     def _own(self, doc: Mapping[str, Any]) -> dict[str, Any]:
         return freeze(dict(doc)) if self.frozen else dict(doc)  # type: ignore[no-any-return]

@@ -35,36 +35,48 @@ def normalize_path(path: str) -> str:
     return "/".join(part for part in path.strip().split("/") if part)
 
 
-def _listing_partitions(page: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+# Filters the list answers from an index of their own instead of a scan.
+FACETS = ("status", "type", "isManual")
+Facet = tuple[str, Any] | None
+
+
+def _listing_partitions(page: Mapping[str, Any]) -> list[tuple[str, str, Facet]]:
+    """(product, archived state or "all", one facet value or None) for every list a page is in."""
     state = "active" if page.get("deletedAt") is None else "archived"
-    return (page["productId"], state), (page["productId"], "all")
+    facets: list[Facet] = [None, *((name, page.get(name)) for name in FACETS)]
+    return [(page["productId"], where, facet) for where in (state, "all") for facet in facets]
 
 
-# A product's pages per archivedStatus, in the order of every `orderBy` field.
+# A product's pages per archivedStatus (and facet), in the order of every `orderBy` field;
+# an ordering is built the first time a list asks for it.
 LISTING = "listing"
 declare_ordered_index("pages", LISTING, ("createdAt", "updatedAt", "deletedAt"), "productId",
                       _listing_partitions)
 
 
-def _page_filter(args: ListSitePagesQuery, text: str | None,
-                 domains: dict[str, Any]) -> Callable[[Mapping[str, Any]], bool] | None:
-    """The list's filters as one predicate, or None when no filter is given."""
+def _page_filter(args: ListSitePagesQuery, text: str | None, domains: dict[str, Any]
+                 ) -> tuple[Facet, Callable[[Mapping[str, Any]], bool] | None]:
+    """The facet whose index answers the list, and a predicate for the other filters."""
+    given = {"status": args.status, "type": args.type, "isManual": args.isManual}
+    facet = next(((name, value) for name, value in given.items() if value is not None), None)
+    status, kind, manual = (None if facet and facet[0] == name else value
+                            for name, value in given.items())
     prefix = normalize_path(args.pathPrefix) if args.pathPrefix else None
     domain_names = {d["domain"].lower(): i for i, d in domains.items()}
     needle = text.lower() if text else None
     wanted_domain = domain_names.get(args.domain.lower()) if args.domain else None
-    if not (needle or args.status or args.type or args.isManual is not None or prefix
+    if not (needle or status or kind or manual is not None or prefix
             or args.hasContent is not None or args.domainId or args.domain):
-        return None
+        return facet, None
 
     def keep(page: Mapping[str, Any]) -> bool:
         if needle and needle not in (page["title"] + " " + page["filePath"]).lower():
             return False
-        if args.status and page["status"] != args.status:
+        if status and page["status"] != status:
             return False
-        if args.type and page["type"] != args.type:
+        if kind and page["type"] != kind:
             return False
-        if args.isManual is not None and page["isManual"] != args.isManual:
+        if manual is not None and page["isManual"] != manual:
             return False
         if prefix and not page["filePath"].startswith(prefix):
             return False
@@ -74,15 +86,15 @@ def _page_filter(args: ListSitePagesQuery, text: str | None,
             return False
         return not (args.domain and wanted_domain not in (page.get("domainIds") or []))
 
-    return keep
+    return facet, keep
 
 
-def _window(rt: Runtime, product_id: str, args: ListSitePagesQuery,
+def _window(rt: Runtime, product_id: str, args: ListSitePagesQuery, facet: Facet,
             keep: Callable[[Mapping[str, Any]], bool] | None) -> tuple[int, list[dict[str, Any]]]:
     """(total, the requested page of items): an index slice, or one in-order filtered scan."""
     start = (args.page - 1) * args.pageSize
     stop = start + args.pageSize
-    where = (product_id, args.archivedStatus)
+    where = (product_id, args.archivedStatus, facet)
     desc = args.orderByDirection == "desc"
     if keep is None:
         return rt.store.ordered("pages", LISTING, where, args.orderBy, start=start, stop=stop,
@@ -108,7 +120,7 @@ def list_pages(rt: Runtime, caller: Caller, args: ListSitePagesQuery) -> dict[st
     product = reachable_product(rt, caller, args.productId, args.productSlug)
     domains = product_domains(rt, product["id"])
     text = (args.query if args.query is not None else args.q) or None
-    total, window = _window(rt, product["id"], args, _page_filter(args, text, domains))
+    total, window = _window(rt, product["id"], args, *_page_filter(args, text, domains))
     return {
         "scope": scope_of(rt, product),
         "page": args.page,
