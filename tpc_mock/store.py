@@ -147,7 +147,7 @@ class Store:
         """Records whose indexed `field` (or tuple of fields) equals `value`, by id."""
         with self.lock:
             docs = self._storage.data.get(table, {})
-            return [docs[i] for i in sorted(self._hash[(table, field)].ids(value)) if i in docs]
+            return [docs[i] for i in sorted(self._hash_index(table, field).ids(value)) if i in docs]
 
     def find_one(self, table: str, field: Field, value: Any) -> dict[str, Any] | None:
         """The first record whose indexed `field` equals `value`, or None."""
@@ -157,7 +157,7 @@ class Store:
     def count_where(self, table: str, field: Field, value: Any) -> int:
         """How many records hold `value` in an indexed field."""
         with self.lock:
-            return len(self._hash[(table, field)].ids(value))
+            return len(self._hash_index(table, field).ids(value))
 
     def ordered(self, table: str, name: str, partition: tuple[Hashable, ...], field: str, *,
                 start: int, stop: int, descending: bool) -> tuple[int, list[dict[str, Any]]]:
@@ -363,21 +363,31 @@ class Store:
         docs = self._storage.data.get(table, {})
 
         def members(group: Hashable) -> Iterator[tuple[str, Record]]:
-            for doc_id in self._hash[(table, index.group)].ids(group):
+            for doc_id in self._hash_index(table, index.group).ids(group):
                 yield doc_id, docs[doc_id]
 
         return index.order(partition, field, members)
 
     def _indexes_of(self, table: str) -> list[HashIndex | OrderedIndex]:
         found: list[HashIndex | OrderedIndex] = [
-            self._hash[(table, f)] for f in HASH_INDEXES.get(table, ())]
+            index for f in HASH_INDEXES.get(table, ()) if (index := self._hash.get((table, f)))]
         found += [self._ordered[(table, e[0])] for e in ORDERED_INDEXES.get(table, [])]
         return found
 
+    def _hash_index(self, table: str, spec: Field) -> HashIndex:
+        """A declared hash index, built from the table the first time it is asked for."""
+        index = self._hash.get((table, spec))
+        if index is None:
+            if spec not in HASH_INDEXES.get(table, ()):
+                raise KeyError(f"{table}.{spec} is not indexed")
+            index = HashIndex(spec)
+            index.bulk_load(self._storage.data.get(table, {}))
+            self._hash[(table, spec)] = index
+        return index
+
     def _build_indexes(self, table: str) -> None:
-        docs = self._storage.data.get(table, {})
+        """Forget `table`'s indexes (start-up, reset, restore); each is built on first use."""
         for spec in HASH_INDEXES.get(table, ()):
-            self._hash[(table, spec)] = HashIndex(spec)
-            self._hash[(table, spec)].bulk_load(docs)
+            self._hash.pop((table, spec), None)
         for name, fields, group, partitions in ORDERED_INDEXES.get(table, []):
             self._ordered[(table, name)] = OrderedIndex(fields, group, partitions)
