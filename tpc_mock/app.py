@@ -6,7 +6,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request
@@ -34,11 +34,22 @@ EXPOSED_HEADERS = ["x-request-id", "retry-after", "x-idempotent-replay"]
 log = logging.getLogger("tpc_mock")
 
 
+class SyncFlask(Flask):
+    """Flask for an app without async views: hooks and views are called as they are.
+
+    Flask's `ensure_sync` checks every hook and view for a coroutine on every request
+    (ten `inspect` calls per request here); none of this app's functions is async.
+    """
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        return func
+
+
 def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     """Build the emulator's Flask app; `config` is a Config or overrides for load_config."""
     if not isinstance(config, Config):
         config = load_config(config)
-    app = Flask(__name__)
+    app = SyncFlask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = config.max_body
     app.url_map.merge_slashes = False  # no 308 redirects under /api for `//`
     app.json = OrjsonProvider(app)
@@ -100,17 +111,21 @@ def _is_api(path: str) -> bool:
 
 
 def _assign_request_id() -> None:
-    incoming = request.headers.get("x-request-id", "")
+    incoming = request.environ.get("HTTP_X_REQUEST_ID", "")
     g.request_id = incoming if REQUEST_ID.match(incoming) else str(uuid.uuid4())
     g.started = time.monotonic()
 
 
 def _start_request() -> Response | None:
-    if request.path.startswith("/__mock") or request.method == "OPTIONS":
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    path, method = req.path, req.method
+    if path.startswith("/__mock") or method == "OPTIONS":
         return None
     rt: Runtime = _runtime()
+    if not rt.faults:  # the usual case: nothing injected, nothing to lock
+        return None
     with rt.fault_lock:
-        fault = next((f for f in rt.faults if f.matches(request.method, request.path)), None)
+        fault = next((f for f in rt.faults if f.matches(method, path)), None)
         if fault is not None and fault.times is not None:
             fault.times -= 1
             if fault.times <= 0:
@@ -162,25 +177,31 @@ def _full_allow_headers(response: Response) -> Response:
 
 
 def _finish_request(response: Response) -> Response:
-    response.headers["x-request-id"] = g.get("request_id") or str(uuid.uuid4())
-    if _is_api(request.path):
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    state = g._get_current_object()  # type: ignore[attr-defined]
+    path, method, headers = req.path, req.method, response.headers
+    request_id = headers["x-request-id"] = state.get("request_id") or str(uuid.uuid4())
+    if _is_api(path):
         # flask-cors varies on Origin only when several origins are configured.
-        response.vary.add("Origin")
-    if request.path.startswith("/__mock") or request.method == "OPTIONS":
+        if "Vary" in headers:
+            response.vary.add("Origin")
+        else:
+            headers["Vary"] = "Origin"
+    if path.startswith("/__mock") or method == "OPTIONS":
         return response
     rt = _runtime()
-    caller = g.get("tpc_caller")
+    caller = state.get("tpc_caller")
     entry: dict[str, Any] = {
-        "requestId": response.headers["x-request-id"],
-        "method": request.method,
-        "path": request.path,
+        "requestId": request_id,
+        "method": method,
+        "path": path,
         "status": response.status_code,
         "callerKind": caller.kind if caller else "none",
         "callerId": (caller.key_start if caller.kind == "apiKey" else caller.id) if caller else None,
         "at": iso(rt.clock.now()),
     }
     # Why a request failed (never a credential: reasons come from the error, not the input).
-    reason = g.get("tpc_reason")
+    reason = state.get("tpc_reason")
     if reason and response.status_code >= 400:
         entry["reason"] = reason
     rt.journal.append(entry)

@@ -66,9 +66,10 @@ def cached_read(caller: Caller, answer: Callable[[], Any]) -> Any:
     path and query, the organizations the caller reaches, and the tenant headers.
     """
     rt = runtime()
-    key = (request.endpoint, request.query_string, tuple(sorted((request.view_args or {}).items())),
-           caller.org_ids, tuple(sorted((k.lower(), v) for k, v in request.headers.items()
-                                        if k.lower().startswith("x-tpc-"))))
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    key = (req.endpoint, req.query_string, tuple(sorted((req.view_args or {}).items())),
+           caller.org_ids, tuple(sorted((k, v) for k, v in req.environ.items()
+                                        if k.startswith("HTTP_X_TPC_"))))
     version = rt.store.version
     body = rt.reads.get(key, version)
     if body is not None:
