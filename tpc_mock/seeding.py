@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
@@ -81,8 +82,13 @@ def _page(
     return page
 
 
-def generate_seed(faker_seed: int = 20260105, pages: int = 60) -> dict[str, Any]:
-    """Build the whole seed document (tables + plaintext dev credentials)."""
+def generate_seed(faker_seed: int = 20260105, pages: int = 60,
+                  progress: Callable[[int], Any] | None = None) -> dict[str, Any]:
+    """Build the whole seed document (tables + plaintext dev credentials).
+
+    `progress(n)` is called as pages are made (n more each time), e.g. a progress bar's
+    `update`.
+    """
     fake = Faker("en_US")
     fake.seed_instance(faker_seed)
     rng = random.Random(faker_seed)
@@ -155,6 +161,8 @@ def generate_seed(faker_seed: int = 20260105, pages: int = 60) -> dict[str, Any]
         if rng.random() < 0.1:
             page["deletedAt"] = page["updatedAt"] = iso(SEED_EPOCH - timedelta(days=rng.randint(0, 5)))
         add("pages", page)
+        if progress is not None and index % 100 == 99:
+            progress(100)
 
     # Users and memberships: an owner, admin and member of org_123, and an outsider.
     people = [
@@ -227,6 +235,8 @@ def generate_seed(faker_seed: int = 20260105, pages: int = 60) -> dict[str, Any]
 
     apps_part.seed(t, faker_seed)
     insights_part.seed(t, faker_seed)
+    if progress is not None:
+        progress(pages % 100 or 100)
     return {"version": 1, "fakerSeed": faker_seed, "tables": t, "credentials": creds}
 
 
