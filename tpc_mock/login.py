@@ -196,18 +196,18 @@ def _show_code(device: dict[str, Any], hooks: Hooks, no_browser: bool) -> None:
 
 # -- commands ----------------------------------------------------------------------
 config_option = click.option(
-    "--config", "config_path", envvar="TPC_MOCK_CONFIG", default=None,
+    "--config", "config_path", envvar="TPC_MOCK_CONFIG", show_envvar=True, default=None,
     type=click.Path(dir_okay=False, path_type=Path),
     help="Credentials file (default: ~/.config/tpc-mock/credentials.json).")
 
 
 @click.command()
-@click.option("--base-url", envvar="TPC_MOCK_BASE_URL", default=DEFAULT_BASE_URL,
-              show_default=True, help="The emulator's base URL.")
+@click.option("--base-url", envvar="TPC_MOCK_BASE_URL", show_envvar=True,
+              default=DEFAULT_BASE_URL, show_default=True, help="The emulator's base URL.")
 @click.option("--scope", "scopes", multiple=True,
               help="Scope to ask for (repeatable or space separated; default: all).")
-@click.option("--client-id", envvar="TPC_MOCK_CLIENT_ID", default=DEFAULT_CLIENT_ID,
-              show_default=True)
+@click.option("--client-id", envvar="TPC_MOCK_CLIENT_ID", show_envvar=True,
+              default=DEFAULT_CLIENT_ID, show_default=True, help="The OAuth client id to ask as.")
 @config_option
 @click.option("--no-browser", is_flag=True, help="Only print the URL; do not open a browser.")
 def login(base_url: str, scopes: tuple[str, ...], client_id: str, config_path: Path | None,
@@ -241,7 +241,7 @@ def _print_identity(data: dict[str, Any]) -> None:
 
 
 @click.command()
-@click.option("--base-url", envvar="TPC_MOCK_BASE_URL", default=None,
+@click.option("--base-url", envvar="TPC_MOCK_BASE_URL", show_envvar=True, default=None,
               help="The emulator's base URL (default: the one saved by login).")
 @config_option
 def whoami(base_url: str | None, config_path: Path | None) -> None:
