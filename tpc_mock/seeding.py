@@ -174,7 +174,8 @@ def generate_seed(faker_seed: int = 20260105, pages: int = 60,
     for org in orgs[2:]:
         people.append((make_id(rng, "user"), fake.unique.email(), "owner", org["id"]))
     for user_id, email, role, org_id in people:
-        password = f"{role}-password-{rng.randint(1000, 9999)}"
+        label = "outsider" if user_id == "user_outsider" else role  # owner of another org
+        password = f"{label}-password-{rng.randint(1000, 9999)}"
         created = _stamp(rng, 300)
         add("users", {"id": user_id, "email": email, "name": fake.name(), "emailVerified": True,
                       "image": None, "passwordHash": hash_password(password, rng.randbytes(16)),
