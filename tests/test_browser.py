@@ -8,17 +8,16 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
+from tests.browsers import EXECUTABLE, needs_chromium
 from tpc_mock.app import create_app
 from tpc_mock.auth.sessions import COOKIE_NAME
 from tpc_mock.server import LiveServer
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync"]
 INVALID_KEY = {"ok": False, "code": "UNAUTHORIZED", "message": "invalid api key"}
@@ -26,7 +25,7 @@ PAGES = "/api/v1/site/pages?productId=product_123"
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="no chromium at /usr/bin/chromium"),
+    needs_chromium,
 ]
 
 # A front end on another origin: it signs in and reads site pages with the session cookie.
@@ -87,7 +86,7 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        chromium = playwright.chromium.launch(executable_path=EXECUTABLE, args=ARGS)
         yield chromium
         chromium.close()
 

@@ -63,7 +63,7 @@ def test_serve_refuses_corrupt_data_file(tmp_path: Path) -> None:
     data = tmp_path / "db.json"
     data.write_text("{oops")
     result = CliRunner().invoke(main, ["serve", "--data", str(data), "--port", "0"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "is corrupt" in result.output and "left untouched" in result.output
     assert data.read_text() == "{oops"
 
@@ -74,7 +74,7 @@ def test_serve_refuses_corrupt_data_file(tmp_path: Path) -> None:
 ])
 def test_serve_reports_bad_settings(flag: str, value: str, message: str) -> None:
     result = CliRunner().invoke(main, ["serve", "--in-memory", flag, value])
-    assert result.exit_code == 1 and message in result.output
+    assert result.exit_code == 2 and message in result.output
 
 
 def test_config_precedence_defaults_env_overrides() -> None:

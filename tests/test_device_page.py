@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import pytest
@@ -10,13 +9,12 @@ import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.browsers import EXECUTABLE, needs_chromium
 from tests.test_device import GRANT, approve, sign_in, start
 from tpc_mock.auth.scopes import SCOPE_DESCRIPTIONS
 from tpc_mock.auth.sessions import COOKIE_NAME, create_session, session_cookie_value
 from tpc_mock.runtime import Runtime
 from tpc_mock.server import LiveServer
-
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture
@@ -113,7 +111,7 @@ def test_markup_is_escaped(client: FlaskClient, rt: Runtime) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is not installed")
+@needs_chromium
 def test_chromium_approves_a_code_on_the_page() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -123,7 +121,7 @@ def test_chromium_approves_a_code_on_the_page() -> None:
                                              data={"client_id": "tpc-cli", "scope": "content:read"},
                                              timeout=10).json()
         token, _ = create_session(rt, "user_owner")
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
+        browser = pw.chromium.launch(executable_path=EXECUTABLE, args=[
             "--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--no-first-run", "--disable-sync"])
         try:

@@ -188,8 +188,23 @@ def test_login_reports_an_unknown_scope(server: LiveServer, creds_file: Path) ->
 def test_login_reports_an_unreachable_server(creds_file: Path) -> None:
     result = run(["login", "--base-url", "http://127.0.0.1:9", "--config", str(creds_file),
                   "--no-browser"], sleep=lambda s: None)
-    assert result.exit_code == 1
-    assert "cannot reach http://127.0.0.1:9" in result.output
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        ("Error: nothing answers at http://127.0.0.1:9: is the emulator running? "
+        "Start it with `tpc-mock serve`, or pass the right --base-url")]
+
+
+@pytest.mark.parametrize("command", [["login", "--no-browser"], ["whoami"]])
+def test_a_base_url_without_scheme_is_one_line_naming_the_fix(
+        creds_file: Path, command: list[str]) -> None:
+    if command == ["whoami"]:
+        save_credentials(creds_file, {"baseUrl": "http://127.0.0.1:9", "accessToken": "t"})
+    result = run([*command, "--base-url", "127.0.0.1:8765", "--config", str(creds_file)],
+                 sleep=lambda s: None)
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        ("Error: --base-url 127.0.0.1:8765 is not an http:// or https:// URL; "
+        "try --base-url http://127.0.0.1:8765")]
 
 
 def test_whoami_without_credentials(creds_file: Path) -> None:

@@ -57,14 +57,14 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     from .api import apps, content, insights, internal, md, openapi, routing, site_pages
     from .api.registry import ResourceId
     from .auth import device, routes, tokens
-    from .dashboard import device_page, pages
+    from .dashboard import device_page, landing, pages
 
     app.url_map.converters["id"] = ResourceId
     rt = Runtime.from_config(config)
     app.extensions["tpc_mock"] = rt
     for blueprint in (site_pages.bp, md.bp, content.bp, apps.bp, routing.bp, insights.bp,
                       internal.bp, openapi.bp, routes.bp, device.bp, tokens.bp, pages.bp,
-                      device_page.bp):
+                      device_page.bp, landing.bp):
         app.register_blueprint(blueprint)
     if config.control:
         from . import control

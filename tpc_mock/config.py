@@ -97,22 +97,63 @@ def _convert(name: str, value: Any) -> Any:
     return value
 
 
-ENV_NAMES = {
-    "host": "TPC_MOCK_HOST",
-    "port": "TPC_MOCK_PORT",
-    "data": "TPC_MOCK_DATA",
-    "seed": "TPC_MOCK_SEED",
-    "cors_origins": "TPC_MOCK_CORS_ORIGIN",
-    "allowed_hosts": "TPC_MOCK_ALLOWED_HOSTS",
-    "base_url": "TPC_MOCK_BASE_URL",
-    "secret": "TPC_MOCK_SECRET",
-    "threads": "TPC_MOCK_THREADS",
-    "connection_limit": "TPC_MOCK_CONNECTION_LIMIT",
-    "idle_timeout": "TPC_MOCK_IDLE_TIMEOUT",
-    "rate_limit": "TPC_MOCK_RATE_LIMIT",
-    "control": "TPC_MOCK_CONTROL",
-    "max_body": "TPC_MOCK_MAX_BODY",
-}
+@dataclass(frozen=True)
+class Setting:
+    """One `tpc-mock serve` setting: its flag, env var, README default and help."""
+
+    flag: str
+    env: str
+    default: str  # as the README's configuration table shows it
+    help: str
+    field: str | None = None  # the Config field it sets (None: --in-memory, --no-control)
+
+
+_D = Config()
+# The one list of settings: the CLI's options, load_config's env names and the README's
+# configuration table all come from it (tests/test_config_table.py compares them).
+SETTINGS = (
+    Setting("--host", "TPC_MOCK_HOST", f"`{_D.host}`", "interface to listen on", "host"),
+    Setting("--port", "TPC_MOCK_PORT", f"`{_D.port}`", "port (`0` picks a free one)", "port"),
+    Setting("--data", "TPC_MOCK_DATA", f"`{_D.data}`",
+            "TinyDB data file; created from the seed on first start", "data"),
+    Setting("--in-memory", "TPC_MOCK_IN_MEMORY", "off",
+            "keep everything in memory (not with `--data`)"),
+    Setting("--fresh", "TPC_MOCK_FRESH", "off",
+            "replace the data file with the seed before starting"),
+    Setting("--seed", "TPC_MOCK_SEED", "bundled `seed/default.json`", "seed file", "seed"),
+    Setting("--cors-origin", "TPC_MOCK_CORS_ORIGIN", "the four dev origins",
+            "allowed browser origin, repeatable (env: space-separated)", "cors_origins"),
+    Setting("--allowed-host", "TPC_MOCK_ALLOWED_HOSTS", "none",
+            "another host name the server answers to, repeatable (env: space-separated); "
+            "`.example.test` allows subdomains, `*` any name", "allowed_hosts"),
+    Setting("--base-url", "TPC_MOCK_BASE_URL", "`http://HOST:PORT`",
+            "public URL; `https` makes cookies `__Secure-` and `Secure`; its host is allowed",
+            "base_url"),
+    Setting("--secret", "TPC_MOCK_SECRET", "a fixed dev secret", "cookie signing secret",
+            "secret"),
+    Setting("--threads", "TPC_MOCK_THREADS", f"`{_D.threads}`", "waitress worker threads",
+            "threads"),
+    Setting("--connection-limit", "TPC_MOCK_CONNECTION_LIMIT", f"`{_D.connection_limit}`",
+            "open connections (at least 10); near it the longest-idle ones are closed",
+            "connection_limit"),
+    Setting("--idle-timeout", "TPC_MOCK_IDLE_TIMEOUT", f"`{_D.idle_timeout}`",
+            "seconds before an idle connection is closed", "idle_timeout"),
+    Setting("--rate-limit", "TPC_MOCK_RATE_LIMIT", "`300/60`",
+            "per-key `N/SECONDS`, or `0` for none", "rate_limit"),
+    Setting("--max-body", "TPC_MOCK_MAX_BODY", f"`{_D.max_body}`",
+            "largest request body in bytes (413 beyond)", "max_body"),
+    Setting("--no-control", "TPC_MOCK_NO_CONTROL", "off", "turn off `/__mock`"),
+    Setting("--ready-file", "TPC_MOCK_READY_FILE", "none",
+            "write `{url, pid}` as JSON to this file once the server answers"),
+)
+SETTING = {s.flag: s for s in SETTINGS}
+ENV_NAMES = {s.field: s.env for s in SETTINGS if s.field}
+TRUE_WORDS = ("1", "true", "t", "yes", "y", "on")  # what click reads as a set flag
+
+
+def env_flag(env: Mapping[str, str], flag: str) -> bool:
+    """True when the env var of a boolean flag (like `--no-control`) is set to a true word."""
+    return env.get(SETTING[flag].env, "").strip().lower() in TRUE_WORDS
 
 
 def load_config(
@@ -124,8 +165,10 @@ def load_config(
     for name, var in ENV_NAMES.items():
         if env.get(var):
             values[name] = _convert(name, env[var])
-    if env.get("TPC_MOCK_IN_MEMORY", "").lower() in ("1", "true", "yes"):
+    if env_flag(env, "--in-memory"):
         values["data"] = None
+    if env_flag(env, "--no-control"):
+        values["control"] = False
     known = {f.name for f in fields(Config)}
     for name, value in (overrides or {}).items():
         if name == "in_memory":

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 import requests
@@ -83,14 +84,39 @@ def load_credentials(path: Path) -> dict[str, Any] | None:
 
 
 # -- HTTP ------------------------------------------------------------------------
+class Unreachable(click.ClickException):
+    """The server cannot be asked at all: one line on stderr, exit status 2."""
+
+    exit_code = 2
+
+
+def check_base_url(base_url: str) -> str:
+    """`base_url` when it is an http(s) URL with a host, else Unreachable saying the fix."""
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise Unreachable(f"--base-url {base_url} is not an http:// or https:// URL; "
+                          f"try --base-url http://{base_url.split('://')[-1]}")
+    return base_url
+
+
+def unreachable(base_url: str, exc: requests.RequestException) -> Unreachable:
+    """The one-line error for a request that never got an answer."""
+    if isinstance(exc, requests.ConnectionError):
+        return Unreachable(f"nothing answers at {base_url}: is the emulator running? "
+                           "Start it with `tpc-mock serve`, or pass the right --base-url")
+    if isinstance(exc, requests.Timeout):
+        return Unreachable(f"{base_url} did not answer within {TIMEOUT} s")
+    return Unreachable(f"cannot reach {base_url}: {exc}")
+
+
 def _post(base_url: str, path: str, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
     """POST a form and return (status, JSON object), or fail with a clear message."""
-    url = base_url.rstrip("/") + path
+    url = check_base_url(base_url).rstrip("/") + path
     try:
         response = requests.post(url, data=form, timeout=TIMEOUT,
                                  headers={"Accept": "application/json"})
     except requests.RequestException as exc:
-        raise click.ClickException(f"cannot reach {base_url}: {exc}") from exc
+        raise unreachable(base_url, exc) from exc
     try:
         body = response.json()
     except ValueError:
@@ -170,18 +196,18 @@ def _show_code(device: dict[str, Any], hooks: Hooks, no_browser: bool) -> None:
 
 # -- commands ----------------------------------------------------------------------
 config_option = click.option(
-    "--config", "config_path", envvar="TPC_MOCK_CONFIG", default=None,
+    "--config", "config_path", envvar="TPC_MOCK_CONFIG", show_envvar=True, default=None,
     type=click.Path(dir_okay=False, path_type=Path),
     help="Credentials file (default: ~/.config/tpc-mock/credentials.json).")
 
 
 @click.command()
-@click.option("--base-url", envvar="TPC_MOCK_BASE_URL", default=DEFAULT_BASE_URL,
-              show_default=True, help="The emulator's base URL.")
+@click.option("--base-url", envvar="TPC_MOCK_BASE_URL", show_envvar=True,
+              default=DEFAULT_BASE_URL, show_default=True, help="The emulator's base URL.")
 @click.option("--scope", "scopes", multiple=True,
               help="Scope to ask for (repeatable or space separated; default: all).")
-@click.option("--client-id", envvar="TPC_MOCK_CLIENT_ID", default=DEFAULT_CLIENT_ID,
-              show_default=True)
+@click.option("--client-id", envvar="TPC_MOCK_CLIENT_ID", show_envvar=True,
+              default=DEFAULT_CLIENT_ID, show_default=True, help="The OAuth client id to ask as.")
 @config_option
 @click.option("--no-browser", is_flag=True, help="Only print the URL; do not open a browser.")
 def login(base_url: str, scopes: tuple[str, ...], client_id: str, config_path: Path | None,
@@ -215,7 +241,7 @@ def _print_identity(data: dict[str, Any]) -> None:
 
 
 @click.command()
-@click.option("--base-url", envvar="TPC_MOCK_BASE_URL", default=None,
+@click.option("--base-url", envvar="TPC_MOCK_BASE_URL", show_envvar=True, default=None,
               help="The emulator's base URL (default: the one saved by login).")
 @config_option
 def whoami(base_url: str | None, config_path: Path | None) -> None:
@@ -225,12 +251,13 @@ def whoami(base_url: str | None, config_path: Path | None) -> None:
     if saved is None:
         raise click.ClickException(f"not logged in (no credentials in {path}); "
                                    "run `tpc-mock login`")
-    url = (base_url or saved.get("baseUrl") or DEFAULT_BASE_URL).rstrip("/") + "/api/v1/me"
+    base = check_base_url(base_url or saved.get("baseUrl") or DEFAULT_BASE_URL)
+    url = base.rstrip("/") + "/api/v1/me"
     try:
         response = requests.get(url, timeout=TIMEOUT,
                                 headers={"Authorization": f"Bearer {saved['accessToken']}"})
     except requests.RequestException as exc:
-        raise click.ClickException(f"cannot reach {url}: {exc}") from exc
+        raise unreachable(base, exc) from exc
     if response.status_code == 401:
         raise click.ClickException("the saved token was refused (expired or revoked); "
                                    "run `tpc-mock login` again")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from importlib import resources
 from pathlib import Path
@@ -82,8 +83,13 @@ def _page(
     return page
 
 
-def generate_seed(faker_seed: int = 20260105, pages: int = 60) -> dict[str, Any]:
-    """Build the whole seed document (tables + plaintext dev credentials)."""
+def generate_seed(faker_seed: int = 20260105, pages: int = 60,
+                  progress: Callable[[int], Any] | None = None) -> dict[str, Any]:
+    """Build the whole seed document (tables + plaintext dev credentials).
+
+    `progress(n)` is called as pages are made (n more each time), e.g. a progress bar's
+    `update`.
+    """
     from faker import Faker
 
     fake = Faker("en_US")
@@ -158,6 +164,8 @@ def generate_seed(faker_seed: int = 20260105, pages: int = 60) -> dict[str, Any]
         if rng.random() < 0.1:
             page["deletedAt"] = page["updatedAt"] = iso(SEED_EPOCH - timedelta(days=rng.randint(0, 5)))
         add("pages", page)
+        if progress is not None and index % 100 == 99:
+            progress(100)
 
     # Users and memberships: an owner, admin and member of org_123, and an outsider.
     people = [
@@ -169,7 +177,8 @@ def generate_seed(faker_seed: int = 20260105, pages: int = 60) -> dict[str, Any]
     for org in orgs[2:]:
         people.append((make_id(rng, "user"), fake.unique.email(), "owner", org["id"]))
     for user_id, email, role, org_id in people:
-        password = f"{role}-password-{rng.randint(1000, 9999)}"
+        label = "outsider" if user_id == "user_outsider" else role  # owner of another org
+        password = f"{label}-password-{rng.randint(1000, 9999)}"
         created = _stamp(rng, 300)
         add("users", {"id": user_id, "email": email, "name": fake.name(), "emailVerified": True,
                       "image": None, "passwordHash": hash_password(password, rng.randbytes(16)),
@@ -230,6 +239,8 @@ def generate_seed(faker_seed: int = 20260105, pages: int = 60) -> dict[str, Any]
 
     apps_part.seed(t, faker_seed)
     insights_part.seed(t, faker_seed)
+    if progress is not None:
+        progress(pages % 100 or 100)
     return {"version": 1, "fakerSeed": faker_seed, "tables": t, "credentials": creds}
 
 

@@ -101,6 +101,34 @@ def load_data_file(path: Path) -> Tables:
     return data
 
 
+# Every table an older tpc-mock file (format 0, before the `_meta` marker) holds.
+FORMAT_0_TABLES = ("organizations", "users", "members", "products", "apiKeys", "sessions")
+
+
+def read_marker(path: Path, data: Tables) -> tuple[int, bool]:
+    """Take the `_meta` marker out of `data`: (generation, True for an older file).
+
+    A document without the marker is an older tpc-mock file only when it holds that
+    version's tables; anything else (`{}`, another TinyDB database) is refused.
+    """
+    if META not in data:
+        if not all(name in data for name in FORMAT_0_TABLES):
+            raise _refuse(path, "is not a tpc-mock database (no `_meta` marker, and not the "
+                          "tables of an older tpc-mock)")
+        return 0, True
+    meta = data.pop(META).get("tpc-mock")
+    if not isinstance(meta, dict):
+        raise _refuse(path, "is not a tpc-mock database (its `_meta` table has no `tpc-mock` "
+                      "record)")
+    version, generation = meta.get("format"), meta.get("generation")
+    if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT:
+        raise _refuse(path, f"was written by a newer tpc-mock (data format {version}; this "
+                      f"one reads {FORMAT}); upgrade tpc-mock")
+    if version != FORMAT or not isinstance(generation, int) or isinstance(generation, bool):
+        raise _refuse(path, f"has an unknown format ({meta!r})")
+    return generation, False
+
+
 def replay_journal(path: Path, data: Tables, generation: int) -> int:
     """Apply a journal's commits of `generation` or later to `data`; the bytes of whole
     lines read (anything after them is a torn append).
@@ -165,21 +193,20 @@ class DataFile:
     def load(self) -> tuple[Tables, bool]:
         """The document with its journals replayed; True when it should be rewritten.
 
-        That is after a crash in the middle of a compaction (an old journal is left).
-        A journal alone is kept and appended to (`open_journal` cuts a torn last line).
+        That is after a crash in the middle of a compaction (an old journal is left), or
+        for an older tpc-mock file (format 0, without the `_meta` marker): rewriting it
+        adds the marker. A journal alone is kept and appended to (`open_journal` cuts a
+        torn last line).
         """
         data = load_data_file(self.path)
-        meta = data.pop(META, {}).get("tpc-mock", {})
-        generation = meta.get("generation", 0)
-        if not isinstance(generation, int) or meta.get("format", FORMAT) != FORMAT:
-            raise _refuse(self.path, f"has an unknown format ({meta!r})")
+        generation, migrate = read_marker(self.path, data)
         self.generation = generation
         self.document_bytes = self.path.stat().st_size
         old = self.old_journal_path.exists()
         if old:
             replay_journal(self.old_journal_path, data, generation)
         self.journal_bytes = replay_journal(self.journal_path, data, generation)
-        return data, old
+        return data, old or migrate
 
     def open_journal(self) -> None:
         """Cut what follows the journal's last whole line (a torn append) before appending."""
