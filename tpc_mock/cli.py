@@ -32,7 +32,27 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-@click.group()
+class LazyGroup(click.Group):
+    """A click group whose client commands load on use (click's documented lazy pattern).
+
+    `login` and `whoami` need `requests`; importing it costs every `serve` start 80 ms.
+    """
+
+    lazy = {"login": "login", "whoami": "whoami"}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy:
+            from . import login as client
+
+            command: click.Command = getattr(client, self.lazy[name])
+            return command
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup)
 @click.version_option(package_name="tpc-mock")
 def main() -> None:
     """tpc-mock: a local emulator of The Prompting Company API."""
@@ -280,16 +300,6 @@ def fixtures_command(seed: Path | None, secret: str | None, base_url: str | None
         click.echo(_export_text(config.public_url, key["key"] if key else None, ids))
     else:
         click.echo(_credentials_text(data))
-
-
-def _register_client_commands() -> None:
-    from .login import login, whoami
-
-    main.add_command(login)
-    main.add_command(whoami)
-
-
-_register_client_commands()
 
 
 if __name__ == "__main__":

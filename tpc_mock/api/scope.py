@@ -10,8 +10,7 @@ from ..envelope import not_found
 from ..runtime import Runtime
 from ..store import declare_index
 
-PATH_KEY = ("productId", "filePath")
-declare_index("pages", PATH_KEY)
+declare_index("pages", "filePath")  # paths repeat across products rarely: no tuple keys
 
 
 def reachable_product(
@@ -45,9 +44,8 @@ def scope_of(rt: Runtime, product: dict[str, Any]) -> dict[str, Any]:
 
 def pages_at(rt: Runtime, product_id: str, paths: Iterable[str]) -> list[dict[str, Any]]:
     """The product's live (not deleted) pages at any of `paths`, by id, through the path index."""
-    found = [page for path in set(paths)
-             for page in rt.store.find("pages", PATH_KEY, (product_id, path))
-             if not page.get("deletedAt")]
+    found = [page for path in set(paths) for page in rt.store.find("pages", "filePath", path)
+             if page["productId"] == product_id and not page.get("deletedAt")]
     return sorted(found, key=lambda page: str(page["id"]))
 
 
