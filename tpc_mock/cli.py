@@ -38,7 +38,7 @@ class LazyGroup(click.Group):
     `login` and `whoami` need `requests`; importing it costs every `serve` start 80 ms.
     """
 
-    lazy = {"login": "login", "whoami": "whoami"}
+    lazy: ClassVar[dict[str, str]] = {"login": "login", "whoami": "whoami"}
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted([*super().list_commands(ctx), *self.lazy])
