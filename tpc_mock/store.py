@@ -126,9 +126,10 @@ class Store:
 
     def _initial_data(self) -> tuple[Tables, bool]:
         """The seed's tables (sharing its records), or the data file's."""
+        if self._file is not None:
+            self._file.remove_stale_temp_files()
         if self._file is None or not self._file.exists():
             return {name: dict(docs) for name, docs in self._seed.items()}, False
-        self._file.remove_stale_temp_files()
         data, needs_rewrite = self._file.load()
         if self.frozen:
             data = {name: {i: freeze(d) for i, d in docs.items()} for name, docs in data.items()}
