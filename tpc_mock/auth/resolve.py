@@ -18,6 +18,7 @@ from ..envelope import (
 )
 from ..runtime import Runtime
 from .api_keys import find_valid_api_key, looks_like_api_key
+from .bearer import token_of_bearer
 from .scopes import SCOPES, check_scopes
 from .sessions import COOKIE_NAME, SECURE_COOKIE_NAME, find_live_session, token_from_cookie
 
@@ -82,7 +83,10 @@ def _enforce_rate_limit(rt: Runtime, record: Mapping[str, object]) -> None:
         )
 
 
-def _bearer_caller(rt: Runtime, token: str) -> Caller:
+def _bearer_caller(rt: Runtime, value: str) -> Caller:
+    token = token_of_bearer(rt, value)  # plain, or better-auth's signed `token.signature`
+    if token is None:
+        raise authentication_required("bearer token signature is invalid")
     session = find_live_session(rt, token)
     if session is None:
         raise authentication_required("unknown, expired or revoked bearer token")
