@@ -45,7 +45,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     # Blueprint modules first: importing them declares their store indexes.
     from .api import apps, content, insights, internal, md, openapi, routing, site_pages
     from .api.registry import ResourceId
-    from .auth import device, routes, tokens
+    from .auth import device, organization, routes, tokens
     from .dashboard import device_page, pages
 
     app.url_map.converters["id"] = ResourceId
@@ -53,7 +53,7 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     app.extensions["tpc_mock"] = rt
     for blueprint in (site_pages.bp, md.bp, content.bp, apps.bp, routing.bp, insights.bp,
                       internal.bp, openapi.bp, routes.bp, device.bp, tokens.bp, pages.bp,
-                      device_page.bp):
+                      device_page.bp, organization.bp):
         app.register_blueprint(blueprint)
     if config.control:
         from . import control
