@@ -56,15 +56,16 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
         site_pages,
     )
     from .api.registry import ResourceId
-    from .auth import device, organization, routes, tokens
-    from .dashboard import device_page, pages
+    from .auth import device, oauth_routes, organization, routes, tokens
+    from .dashboard import consent_page, device_page, pages
 
     app.url_map.converters["id"] = ResourceId
     rt = Runtime.from_config(config)
     app.extensions["tpc_mock"] = rt
     for blueprint in (site_pages.bp, md.bp, content.bp, apps.bp, routing.bp, insights.bp,
                       internal.bp, openapi.bp, routes.bp, device.bp, tokens.bp, pages.bp,
-                      device_page.bp, organization.bp, events.bp, knowledge.bp):
+                      device_page.bp, organization.bp, events.bp, knowledge.bp,
+                      oauth_routes.bp, consent_page.bp):
         app.register_blueprint(blueprint)
     if config.control:
         from . import control
