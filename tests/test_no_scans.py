@@ -53,4 +53,5 @@ def test_the_expiry_sweep_reads_tables_at_most_once_per_interval(
     client.post("/__mock/clock", json={"advance": SWEEP_SECONDS / 4})
     for _ in range(5):
         client.get("/api/v1/openapi.json")
-    assert sorted(scanned) == ["deviceCodes", "sessions"], "one sweep once it is due"
+    assert sorted(scanned) == ["deviceCodes", "oauthCodes", "oauthRefreshTokens", "sessions"], \
+        "one sweep once it is due"

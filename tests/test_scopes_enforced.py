@@ -10,13 +10,23 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.helpers import assert_error
-from tpc_mock.api import apps, content, insights, md, routing, site_pages  # noqa: F401
+from tpc_mock.api import (  # noqa: F401
+    apps,
+    content,
+    events,
+    insights,
+    knowledge,
+    md,
+    routing,
+    site_pages,
+)
 from tpc_mock.api.registry import OPERATIONS, SECURITY_ALL, SECURITY_NO_API_KEY, Operation
 from tpc_mock.auth.secrets import digest
 from tpc_mock.auth.sessions import create_session
 
 PARAMS = {"appId": "app_123", "id": "page_123", "orgId": "org_123", "routeId": "route_x",
-          "domainId": "domain_x", "path": "pricing"}
+          "domainId": "domain_x", "path": "pricing", "resourceId": "product_123",
+          "productId": "product_123"}
 SCOPED = [op for op in OPERATIONS if op.scopes and op.security in (SECURITY_ALL,
                                                                    SECURITY_NO_API_KEY)]
 

@@ -10,7 +10,12 @@ from flask.testing import FlaskClient
 from tests.helpers import assert_auth_error, assert_error
 from tests.test_device import ORIGIN, grant_token, sign_in
 from tpc_mock.auth.secrets import digest
-from tpc_mock.auth.sessions import SESSION_SECONDS, create_session
+from tpc_mock.auth.sessions import (
+    COOKIE_NAME,
+    SESSION_SECONDS,
+    create_session,
+    session_cookie_value,
+)
 from tpc_mock.runtime import Runtime
 
 PAGES = "/api/v1/site/pages?productId=product_123"
@@ -66,17 +71,37 @@ def test_a_token_past_its_session_expiry_is_refused(client: FlaskClient, app: Fl
 
 
 # -- list-sessions ------------------------------------------------------------------------
-def test_list_sessions_shows_device_tokens_without_secrets(client: FlaskClient, app: Flask) -> None:
+def test_list_sessions_shows_device_tokens_with_their_token(client: FlaskClient,
+                                                             app: Flask) -> None:
+    """better-auth's rows carry `token` (what revoke-session takes), never a digest."""
     token = grant_token(app, "content:read")
     rt = runtime_of(app)
     sessions = client.get("/api/auth/list-sessions", headers=bearer(token)).get_json()
     granted = next(s for s in sessions if s["id"] == session_id_of(rt, token))
-    assert (granted["clientId"], granted["scopes"], granted["userId"]) == (
-        "tpc-cli", ["content:read"], "user_owner")
+    assert (granted["clientId"], granted["scopes"], granted["userId"], granted["token"]) == (
+        "tpc-cli", ["content:read"], "user_owner", token)
     assert {"createdAt", "expiresAt", "userAgent"} <= set(granted)
     text = str(sessions)
-    assert token not in text and "tokenHash" not in text and "token" not in granted
-    assert all(s["userId"] == "user_owner" for s in sessions)
+    assert "tokenHash" not in text and "tokenSealed" not in text
+    assert all(s["userId"] == "user_owner" and s["token"] for s in sessions)
+    assert token not in str(rt.store.get("sessions", granted["id"])), "stored sealed only"
+
+
+def test_list_sessions_shows_the_seeded_tokens(client: FlaskClient, app: Flask,
+                                               creds: dict[str, Any]) -> None:
+    token = grant_token(app, "content:read")
+    rows = client.get("/api/auth/list-sessions", headers=bearer(token)).get_json()
+    seeded = {creds["sessions"][0]["token"], creds["bearerTokens"][0]["token"]}
+    assert seeded <= {row["token"] for row in rows}
+
+
+def test_list_sessions_needs_a_fresh_session(client: FlaskClient, app: Flask) -> None:
+    """freshSessionMiddleware: a session a day old or more is 403 SESSION_NOT_FRESH."""
+    token = grant_token(app, "content:read")
+    runtime_of(app).clock.advance(24 * 3600)
+    body = assert_auth_error(client.get("/api/auth/list-sessions", headers=bearer(token)),
+                             403, "SESSION_NOT_FRESH")
+    assert body["message"] == "Session is not fresh"
 
 
 def test_list_sessions_leaves_out_expired_ones(client: FlaskClient, app: Flask) -> None:
@@ -95,17 +120,33 @@ def test_list_sessions_needs_a_user(client: FlaskClient, full_key: str) -> None:
 
 
 # -- revoke-session ------------------------------------------------------------------------
-def test_revoking_by_id_ends_a_device_token(client: FlaskClient, app: Flask) -> None:
+def test_revoking_with_the_listed_token_ends_a_device_token(client: FlaskClient,
+                                                            app: Flask) -> None:
     token = grant_token(app, "content:read")
     rt = runtime_of(app)
     sign_in(client, rt)
-    response = client.post("/api/auth/revoke-session", json={"id": session_id_of(rt, token)},
+    rows = client.get("/api/auth/list-sessions").get_json()
+    listed = next(r["token"] for r in rows if r["id"] == session_id_of(rt, token))
+    response = client.post("/api/auth/revoke-session", json={"token": listed},
                            headers={"Origin": ORIGIN})
     assert response.get_json() == {"status": True}
+    assert "Set-Cookie" not in response.headers  # not the caller's own session
     assert rt.store.find_one("sessions", "tokenHash", digest(token)) is None
     refused = app.test_client().get(PAGES, headers=bearer(token))
     assert_error(refused, 401, "UNAUTHORIZED", "authentication required")
     assert refused.get_json() == UNAUTHORIZED_BODY
+
+
+def test_revoking_ones_own_session_expires_the_cookies(client: FlaskClient, app: Flask) -> None:
+    rt = runtime_of(app)
+    own, _ = create_session(rt, "user_owner")
+    client.set_cookie(COOKIE_NAME, session_cookie_value(rt, own))
+    response = client.post("/api/auth/revoke-session", json={"token": own},
+                           headers={"Origin": ORIGIN})
+    assert response.get_json() == {"status": True}
+    assert [c.split(";")[0] for c in response.headers.getlist("Set-Cookie")] == [
+        "better-auth.session_token=", "better-auth.session_data=", "better-auth.dont_remember="]
+    assert rt.store.find_one("sessions", "tokenHash", digest(own)) is None
 
 
 def test_revoking_by_token_as_better_auth_does(client: FlaskClient, app: Flask) -> None:
@@ -122,15 +163,15 @@ def test_another_users_session_cannot_be_revoked(client: FlaskClient, app: Flask
     sign_in(client, rt, "user_owner")
     by_token = client.post("/api/auth/revoke-session", json={"token": other_token},
                            headers={"Origin": ORIGIN})
-    assert_auth_error(by_token, 401, "UNAUTHORIZED")
+    assert by_token.status_code == 200 and by_token.get_json() == {"status": True}  # 1.7.25
     by_id = client.post("/api/auth/revoke-session", json={"id": other["id"]},
                         headers={"Origin": ORIGIN})
-    body = assert_auth_error(by_id, 400, "SESSION_NOT_FOUND")
-    assert body["message"] == "Session not found"
+    body = assert_auth_error(by_id, 400, "VALIDATION_ERROR")
+    assert body["message"] == "[body.token] Invalid input: expected string, received undefined"
     assert rt.store.get("sessions", other["id"]) is not None
 
 
-def test_revoke_session_needs_a_token_or_id_and_a_trusted_origin(client: FlaskClient,
+def test_revoke_session_needs_a_token_and_a_trusted_origin(client: FlaskClient,
                                                                  app: Flask) -> None:
     rt = runtime_of(app)
     sign_in(client, rt)
@@ -138,7 +179,7 @@ def test_revoke_session_needs_a_token_or_id_and_a_trusted_origin(client: FlaskCl
     assert_auth_error(missing, 400, "VALIDATION_ERROR")
     unknown = client.post("/api/auth/revoke-session", json={"token": "nope"},
                           headers={"Origin": ORIGIN})
-    assert_auth_error(unknown, 400, "SESSION_NOT_FOUND")
+    assert unknown.status_code == 200 and unknown.get_json() == {"status": True}  # 1.7.25
     victim_token, victim = create_session(rt, "user_owner")
     forged = client.post("/api/auth/revoke-session", json={"token": victim_token},
                          headers={"Origin": "https://evil.example"})

@@ -54,17 +54,29 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     app.url_map.merge_slashes = False  # no 308 redirects under /api for `//`
     app.json = OrjsonProvider(app)
     # Blueprint modules first: importing them declares their store indexes.
-    from .api import apps, content, insights, internal, md, openapi, routing, site_pages
+    from .api import (
+        apps,
+        content,
+        events,
+        insights,
+        internal,
+        knowledge,
+        md,
+        openapi,
+        routing,
+        site_pages,
+    )
     from .api.registry import ResourceId
-    from .auth import device, routes, tokens
-    from .dashboard import device_page, landing, pages
+    from .auth import device, oauth_routes, organization, routes, tokens
+    from .dashboard import consent_page, device_page, landing, pages
 
     app.url_map.converters["id"] = ResourceId
     rt = Runtime.from_config(config)
     app.extensions["tpc_mock"] = rt
     for blueprint in (site_pages.bp, md.bp, content.bp, apps.bp, routing.bp, insights.bp,
                       internal.bp, openapi.bp, routes.bp, device.bp, tokens.bp, pages.bp,
-                      device_page.bp, landing.bp):
+                      device_page.bp, landing.bp, organization.bp, events.bp, knowledge.bp,
+                      oauth_routes.bp, consent_page.bp):
         app.register_blueprint(blueprint)
     if config.control:
         from . import control

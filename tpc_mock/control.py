@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, Response, current_app, g, request
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .auth.sessions import cookie_name, session_cookie_value
@@ -184,6 +184,18 @@ class FaultIn(BaseModel):
         if not self.status and (self.code or self.message):
             raise ValueError("code and message need a status")
         return self
+
+
+FAULT_RETRY_AFTER = "1"  # seconds; clients that honour it (TPC's SDK does) retry soon
+
+
+@bp.after_app_request
+def retry_after_on_injected_429(response: Response) -> Response:
+    """An injected 429 carries `Retry-After` like the real limiter's 429."""
+    if (response.status_code == 429 and g.get("tpc_reason") == "injected fault"
+            and "Retry-After" not in response.headers):
+        response.headers["Retry-After"] = FAULT_RETRY_AFTER
+    return response
 
 
 def default_code(status: int) -> str:

@@ -1,7 +1,8 @@
-"""Expired device codes and sessions leave the store: at start, then every few emulated minutes.
+"""Expired device codes, sessions and OAuth codes and refresh tokens leave the store: at
+start, then every few emulated minutes.
 
 A request checks only whether a sweep is due (one clock read); the sweep itself reads the
-two tables at most once per SWEEP_SECONDS of the emulator's clock, and deletes in one
+tables at most once per SWEEP_SECONDS of the emulator's clock, and deletes in one
 transaction (one durable write). Moving the clock by more than that makes the next
 request sweep, so `POST /__mock/clock {advance}` frees what it expired.
 """
@@ -18,7 +19,7 @@ from .store import Store
 
 SWEEP_SECONDS = 600
 # A device code stays an hour past its expiry, so a late poll still hears `expired_token`.
-GRACE_SECONDS = {"deviceCodes": 3600, "sessions": 0}
+GRACE_SECONDS = {"deviceCodes": 3600, "sessions": 0, "oauthCodes": 0, "oauthRefreshTokens": 0}
 
 
 class Sweeper:

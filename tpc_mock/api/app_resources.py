@@ -10,7 +10,7 @@ from ..auth.resolve import Caller
 from ..envelope import Conflict, not_found
 from ..runtime import Runtime
 from .app_model import live_resources, new_id, now_iso, reachable_app, resource_item
-from .models import Model
+from .models import OMITTED, Model
 from .scope import reachable_product
 
 
@@ -21,6 +21,12 @@ class AttachResourceBody(Model):
 
 class DetachResourceBody(AttachResourceBody):
     deleteDependentRoutes: bool = False
+
+
+class UpdateResourceBody(Model):
+    """The SDK's `v1.apps.resources.update` body: only the display name changes."""
+
+    displayName: str = OMITTED
 
 
 def list_resources(rt: Runtime, caller: Caller, app_id: str) -> list[dict[str, Any]]:
@@ -71,3 +77,21 @@ def detach_resource(
         now = now_iso(rt)
         rt.store.update("appResources", resource["id"], {"deletedAt": now, "updatedAt": now})
     return {"id": resource["id"], "deletedDependentRouteCount": len(dependent)}
+
+
+def update_resource(
+    rt: Runtime, caller: Caller, app_id: str, resource_id: str, body: UpdateResourceBody
+) -> dict[str, Any]:
+    """Rename an attached resource, named by its product id (or its own id)."""
+    with rt.store.transaction():
+        reachable_app(rt, caller, app_id)
+        resource = next((r for r in live_resources(rt, app_id)
+                         if resource_id in (r["resourceId"], r["id"])), None)
+        if resource is None:
+            raise not_found("resource")
+        changes: dict[str, Any] = {"updatedAt": now_iso(rt)}
+        if "displayName" in body.model_fields_set:
+            changes["displayName"] = body.displayName
+        resource = rt.store.update("appResources", resource["id"], changes)
+    return {**resource_item(rt, resource, with_product=False),
+            "displayName": resource.get("displayName")}

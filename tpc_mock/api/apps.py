@@ -93,6 +93,15 @@ def detach_app_resource(appId: str) -> Any:
     return ok(resources.detach_resource(runtime(), caller, appId, body))
 
 
+@operation(bp, APP + "/resources/<resourceId>", "PATCH", "patchAppsAppIdResourcesResourceId",
+           "Update App resource", TAG, scopes=WRITE, body=resources.UpdateResourceBody)
+@idempotent
+def update_app_resource(appId: str, resourceId: str) -> Any:
+    caller = current_caller(WRITE)
+    body = validate(resources.UpdateResourceBody, json_body())
+    return ok(resources.update_resource(runtime(), caller, appId, resourceId, body))
+
+
 # -- domains -----------------------------------------------------------------------
 @operation(bp, APP + "/domains", "GET", "getAppsAppIdDomains", "List App domains", TAG,
            scopes=READ)

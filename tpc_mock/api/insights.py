@@ -43,7 +43,7 @@ class SimulationRunsQuery(Model):
     status: str | None = None
     search: str | None = None
     page: int = Field(1, ge=1)
-    pageSize: int = Field(20, ge=1, le=100)
+    pageSize: int = Field(20, ge=1)  # no upper bound: TPC's document and docs set none
 
 
 class ConversationQueriesQuery(Model):

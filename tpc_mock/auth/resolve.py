@@ -18,6 +18,9 @@ from ..envelope import (
 )
 from ..runtime import Runtime
 from .api_keys import find_valid_api_key, looks_like_api_key
+from .bearer import token_of_bearer
+from .jwt import looks_like_jwt
+from .oauth_tokens import access_token_claims, token_scopes
 from .scopes import SCOPES, check_scopes
 from .sessions import COOKIE_NAME, SECURE_COOKIE_NAME, find_live_session, token_from_cookie
 
@@ -82,7 +85,23 @@ def _enforce_rate_limit(rt: Runtime, record: Mapping[str, object]) -> None:
         )
 
 
-def _bearer_caller(rt: Runtime, token: str) -> Caller:
+def _oauth_caller(rt: Runtime, value: str) -> Caller:
+    """An OAuth access token (JWT) for this API: its user, with the catalog scopes it holds."""
+    claims = access_token_claims(rt, value)
+    if claims is None:
+        raise authentication_required("access token invalid, expired or for another resource")
+    return Caller(
+        kind="bearer", id=f"oauth:{claims.get('client_id')}", user_id=claims["sub"],
+        scopes=token_scopes(claims), org_ids=_user_orgs(rt, claims["sub"]),
+    )
+
+
+def _bearer_caller(rt: Runtime, value: str) -> Caller:
+    if looks_like_jwt(value):
+        return _oauth_caller(rt, value)
+    token = token_of_bearer(rt, value)  # plain, or better-auth's signed `token.signature`
+    if token is None:
+        raise authentication_required("bearer token signature is invalid")
     session = find_live_session(rt, token)
     if session is None:
         raise authentication_required("unknown, expired or revoked bearer token")

@@ -17,20 +17,21 @@ from ..jsonbody import loads_body
 from ..web import runtime, trusted_origins
 from . import key_admin
 from .api_keys import looks_like_api_key
+from .bearer import add_auth_token, request_session_token
 from .resolve import Caller, resolve_caller
 from .scopes import check_scopes
 from .sessions import (
-    FAILED_TO_GET_SESSION,
     UNSUPPORTED_MEDIA_TYPE,
     BetterAuthError,
     auth_error,
     check_origin,
-    cookie_token,
+    dont_remember,
     end_session,
-    expired_cookie_header,
+    expired_cookie_headers,
     find_live_session,
     refresh_session,
     seconds_left,
+    session_cookie_headers,
     session_payload,
     set_cookie_header,
     sign_in_email,
@@ -56,7 +57,8 @@ class Field:
 
 
 SIGN_IN = (Field("email", "string"), Field("password", "string"),
-           Field("callbackURL", "string", required=False))
+           Field("callbackURL", "string", required=False),
+           Field("rememberMe", "boolean", required=False))
 CREATE_KEY = (Field("name", "string", required=False), Field("organizationId", "string", False),
               Field("scopes", "strings", min=1),
               Field("expiresIn", "int", required=False, nullable=True, min=1))
@@ -114,7 +116,7 @@ def check_body(body: Any, fields: tuple[Field, ...], where: str = "body") -> dic
     return values
 
 
-def _read_body() -> Any:
+def read_body() -> Any:
     """The request body as better-call reads it: JSON or form-encoded, else 415."""
     if request.mimetype == "application/x-www-form-urlencoded":
         return request.form.to_dict()
@@ -148,18 +150,20 @@ def _json(body: Any, *cookies: str) -> Response:
 @bp.post("/sign-in/email")
 def sign_in() -> Response:
     rt = runtime()
-    body = check_body(_read_body(), SIGN_IN)
+    body = check_body(read_body(), SIGN_IN)
     callback = body["callbackURL"]
     if callback is not None and not _trusted_callback(callback):
         raise BetterAuthError(403, "INVALID_CALLBACK_URL", "Invalid callbackURL")
+    remember = body["rememberMe"] is not False  # better-auth's default is true
     token, _record, user = sign_in_email(rt, body["email"], body["password"],
                                          ip=request.remote_addr,
-                                         user_agent=request.headers.get("User-Agent"))
+                                         user_agent=request.headers.get("User-Agent"),
+                                         remember=remember)
     payload: dict[str, Any] = {"redirect": bool(callback), "token": token}
     if callback:
         payload["url"] = callback
     payload["user"] = user_payload(user)
-    response = _json(payload, set_cookie_header(rt, token))
+    response = _json(payload, *session_cookie_headers(rt, token, remember=remember))
     if callback:
         response.headers["Location"] = callback
     return response
@@ -176,32 +180,47 @@ def _trusted_callback(url: str) -> bool:
 
 @bp.post("/sign-out")
 def sign_out() -> Response:
+    """1.7.25: always 200 `{success:true}` and expired cookies, with or without a session."""
     rt = runtime()
-    token = cookie_token(rt, request.cookies)
-    if token is None:
-        error = auth_error(FAILED_TO_GET_SESSION, "no signed session cookie")
-        error.headers["Set-Cookie"] = expired_cookie_header(rt)
-        raise error
-    end_session(rt, token)
-    return _json({"success": True}, expired_cookie_header(rt))
+    token = request_session_token(rt, request.headers, request.cookies)
+    if token is not None:
+        end_session(rt, token)
+    return _json({"success": True}, *expired_cookie_headers(rt))
 
 
 @bp.get("/get-session")
 def get_session() -> Response:
     rt = runtime()
-    token = cookie_token(rt, request.cookies)
-    if token is None:  # no cookie, or a tampered one
-        return _json(None)
+    token = request_session_token(rt, request.headers, request.cookies)
+    if token is None:  # no credential, or a tampered cookie
+        return _no_store(_json(None))
     record = find_live_session(rt, token)
     user = rt.store.get("users", record["userId"]) if record else None
     if record is None or user is None:  # expired or signed out: clean up, as better-auth does
         end_session(rt, token)
-        return _json(None, expired_cookie_header(rt))
-    record, refreshed = refresh_session(rt, record)
+        return _no_store(_json(None, *expired_cookie_headers(rt)))
+    if dont_remember(rt, request.cookies):  # rememberMe:false sessions are never extended
+        refreshed = False
+    else:
+        record, refreshed = refresh_session(rt, record)
     body = {"session": session_payload(record, token), "user": user_payload(user)}
     if refreshed:
-        return _json(body, set_cookie_header(rt, token, seconds_left(rt, record)))
-    return _json(body)
+        return _no_store(_json(body, set_cookie_header(rt, token, seconds_left(rt, record))))
+    return _no_store(_json(body))
+
+
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"
+    return response
+
+
+@bp.after_app_request
+def expose_auth_token(response: Response) -> Response:
+    """The bearer plugin's after-hook, on every /api/auth answer."""
+    if request.path.startswith("/api/auth/"):
+        return add_auth_token(runtime(), response)
+    return response
 
 
 def _sends_api_key() -> bool:
@@ -229,7 +248,7 @@ def key_manager() -> Caller:
 
 @bp.post("/api-key/create")
 def create_api_key() -> Response:
-    body = check_body(_read_body(), CREATE_KEY)
+    body = check_body(read_body(), CREATE_KEY)
     caller = key_manager()
     return _json(key_admin.create_api_key(
         runtime(), caller.user_id or "", name=body["name"],
@@ -253,7 +272,7 @@ def get_api_key() -> Response:
 
 @bp.post("/api-key/update")
 def update_api_key() -> Response:
-    body = check_body(_read_body(), UPDATE_KEY)
+    body = check_body(read_body(), UPDATE_KEY)
     caller = key_manager()
     return _json(key_admin.update_api_key(
         runtime(), caller.user_id or "", body["keyId"], name=body["name"],
@@ -262,6 +281,6 @@ def update_api_key() -> Response:
 
 @bp.post("/api-key/delete")
 def delete_api_key() -> Response:
-    body = check_body(_read_body(), DELETE_KEY)
+    body = check_body(read_body(), DELETE_KEY)
     caller = key_manager()
     return _json(key_admin.delete_api_key(runtime(), caller.user_id or "", body["keyId"]))

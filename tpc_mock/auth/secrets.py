@@ -61,6 +61,63 @@ def unsign_cookie_value(secret: str, value: str) -> str | None:
     return token
 
 
+def _keystream(secret: str, salt: str, length: int) -> bytes:
+    blocks = b""
+    counter = 0
+    while len(blocks) < length:
+        blocks += hmac.new(secret.encode("utf-8"), f"seal:{counter}:{salt}".encode(),
+                           hashlib.sha256).digest()
+        counter += 1
+    return blocks[:length]
+
+
+def seal_token(secret: str, token: str, salt: str) -> str:
+    """`token` encrypted under the server secret (XOR with an HMAC keystream), base64url.
+
+    Sessions keep their token this way rather than in the clear, so list-sessions can
+    show it (as better-auth does) while the data file holds no usable credential.
+    """
+    raw = token.encode("utf-8")
+    sealed = bytes(a ^ b for a, b in zip(raw, _keystream(secret, salt, len(raw))))
+    return base64.urlsafe_b64encode(sealed).decode("ascii").rstrip("=")
+
+
+def unseal_token(secret: str, sealed: str, salt: str) -> str | None:
+    """The token `seal_token` sealed, or None when it does not decode to one."""
+    try:
+        raw = base64.urlsafe_b64decode(sealed + "=" * (-len(sealed) % 4))
+        token = bytes(a ^ b for a, b in zip(raw, _keystream(secret, salt, len(raw))))
+        return token.decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _signature_bytes(signature: str) -> bytes | None:
+    """A signature in standard or URL-safe base64, padded or not (better-auth's HMAC
+    verify decodes either), as raw bytes; None when it is not base64 at all."""
+    text = signature.replace("-", "+").replace("_", "/").rstrip("=")
+    try:
+        return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
+    except ValueError:
+        return None
+
+
+def unsign_bearer_value(secret: str, value: str) -> str | None:
+    """The token of a `token.signature` bearer value (URL-encoded or not), or None.
+
+    As better-auth's bearer plugin reads it: the token before the first dot, the
+    signature after it, checked with HMAC-SHA256 under the server's secret.
+    """
+    decoded = unquote(value) if "%" in value else value
+    parts = decoded.split(".")
+    token, signature = parts[0], parts[1]
+    given = _signature_bytes(signature)
+    mac = hmac.new(secret.encode("utf-8"), token.encode("utf-8"), hashlib.sha256).digest()
+    if not token or given is None or not hmac.compare_digest(mac, given):
+        return None
+    return token
+
+
 def hash_password(password: str, salt: bytes | None = None) -> str:
     """scrypt as better-auth stores it: hex salt `:` hex key (N=16384, r=16, p=1, 64 bytes)."""
     salt = salt or secrets.token_bytes(16)

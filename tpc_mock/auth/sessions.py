@@ -15,6 +15,7 @@ from .secrets import (
     digest,
     hash_password,
     new_token,
+    seal_token,
     sign_cookie_value,
     unsign_cookie_value,
     verify_password,
@@ -22,7 +23,10 @@ from .secrets import (
 
 COOKIE_NAME = "better-auth.session_token"
 SECURE_COOKIE_NAME = "__Secure-better-auth.session_token"
+SESSION_DATA_NAME = "better-auth.session_data"
+DONT_REMEMBER_NAME = "better-auth.dont_remember"
 SESSION_SECONDS = 7 * 24 * 3600  # better-auth's default expiresIn
+DONT_REMEMBER_SECONDS = 24 * 3600  # a rememberMe:false session lasts a day
 UPDATE_AGE_SECONDS = 24 * 3600  # refreshed when older than a day
 
 
@@ -49,17 +53,24 @@ def find_live_session(rt: Runtime, token: str) -> dict[str, Any] | None:
 
 
 def create_session(
-    rt: Runtime, user_id: str, *, ip: str | None = None, user_agent: str | None = None
+    rt: Runtime, user_id: str, *, ip: str | None = None, user_agent: str | None = None,
+    remember: bool = True,
 ) -> tuple[str, dict[str, Any]]:
-    """A new session for `user_id`: (plaintext token, stored record)."""
+    """A new session for `user_id`: (plaintext token, stored record).
+
+    The row keeps its token sealed under the server secret (`tokenSealed`), so
+    list-sessions can show it as better-auth does; lookups go through `tokenHash`.
+    """
     token = new_token(32)
     now = rt.clock.now()
     member = rt.store.find_one("members", "userId", user_id)
+    seconds = SESSION_SECONDS if remember else DONT_REMEMBER_SECONDS
     record = {
         "id": "session_" + new_token(16).lower(),
         "userId": user_id,
         "tokenHash": digest(token),
-        "expiresAt": iso(now + timedelta(seconds=SESSION_SECONDS)),
+        "tokenSealed": seal_token(rt.config.secret, token, digest(token)),
+        "expiresAt": iso(now + timedelta(seconds=seconds)),
         "activeOrganizationId": member["organizationId"] if member else None,
         "ipAddress": ip,
         "userAgent": user_agent,
@@ -134,7 +145,8 @@ def session_payload(record: Mapping[str, Any], token: str) -> dict[str, Any]:
 
 
 def sign_in_email(
-    rt: Runtime, email: str, password: str, *, ip: str | None, user_agent: str | None
+    rt: Runtime, email: str, password: str, *, ip: str | None, user_agent: str | None,
+    remember: bool = True,
 ) -> tuple[str, dict[str, Any], dict[str, Any]]:
     """Check an email and password and open a session: (token, session record, user)."""
     if not EMAIL_PATTERN.match(email):
@@ -145,7 +157,8 @@ def sign_in_email(
         raise auth_error(INVALID_EMAIL_OR_PASSWORD, "unknown email")
     if not verify_password(user["passwordHash"], password):
         raise auth_error(INVALID_EMAIL_OR_PASSWORD, "wrong password")
-    token, record = create_session(rt, user["id"], ip=ip, user_agent=user_agent)
+    token, record = create_session(rt, user["id"], ip=ip, user_agent=user_agent,
+                                   remember=remember)
     return token, record, user
 
 
@@ -186,19 +199,52 @@ def seconds_left(rt: Runtime, record: Mapping[str, Any]) -> int:
     return max(0, int((parse_iso(record["expiresAt"]) - rt.clock.now()).total_seconds()))
 
 
-def set_cookie_header(rt: Runtime, token: str, max_age: int = SESSION_SECONDS) -> str:
-    """The Set-Cookie value better-auth sends for a session (attribute order included)."""
-    return _cookie(rt, session_cookie_value(rt, token), max_age)
+def set_cookie_header(rt: Runtime, token: str, max_age: int | None = SESSION_SECONDS) -> str:
+    """The Set-Cookie value better-auth sends for a session (attribute order included).
+
+    `max_age=None` is a browser-session cookie (rememberMe: false).
+    """
+    return _cookie(rt, cookie_name(rt), session_cookie_value(rt, token), max_age)
+
+
+def dont_remember_cookie_header(rt: Runtime) -> str:
+    """better-auth's signed `dont_remember=true` cookie, set beside a rememberMe:false session."""
+    return _cookie(rt, _prefixed(rt, DONT_REMEMBER_NAME), sign_cookie_value(rt.config.secret, "true"),
+                   None)
+
+
+def dont_remember(rt: Runtime, cookies: Mapping[str, str]) -> bool:
+    """Whether the request carries a correctly signed dont_remember cookie."""
+    value = cookies.get(_prefixed(rt, DONT_REMEMBER_NAME))
+    return value is not None and unsign_cookie_value(rt.config.secret, value) is not None
+
+
+def session_cookie_headers(rt: Runtime, token: str, *, remember: bool) -> list[str]:
+    """What better-auth's setSessionCookie sends: the session cookie (+ dont_remember)."""
+    if remember:
+        return [set_cookie_header(rt, token)]
+    return [set_cookie_header(rt, token, None), dont_remember_cookie_header(rt)]
 
 
 def expired_cookie_header(rt: Runtime) -> str:
     """The Set-Cookie value that deletes the session cookie."""
-    return _cookie(rt, "", 0)
+    return _cookie(rt, cookie_name(rt), "", 0)
 
 
-def _cookie(rt: Runtime, value: str, max_age: int) -> str:
+def expired_cookie_headers(rt: Runtime) -> list[str]:
+    """better-auth's deleteSessionCookie: session_token, session_data and dont_remember."""
+    return [_cookie(rt, _prefixed(rt, name), "", 0)
+            for name in (COOKIE_NAME, SESSION_DATA_NAME, DONT_REMEMBER_NAME)]
+
+
+def _prefixed(rt: Runtime, name: str) -> str:
+    return "__Secure-" + name if rt.config.secure_cookies else name
+
+
+def _cookie(rt: Runtime, name: str, value: str, max_age: int | None) -> str:
     secure = "; Secure" if rt.config.secure_cookies else ""
-    return f"{cookie_name(rt)}={value}; Max-Age={max_age}; Path=/; HttpOnly{secure}; SameSite=Lax"
+    age = "" if max_age is None else f"; Max-Age={max_age}"
+    return f"{name}={value}{age}; Path=/; HttpOnly{secure}; SameSite=Lax"
 
 
 class HeaderLookup(Protocol):

@@ -17,25 +17,23 @@ from ..jsonbody import loads_body
 from ..runtime import Runtime
 from ..web import runtime
 from .resolve import Caller, resolve_caller
-from .secrets import digest
-from .sessions import BetterAuthError
+from .secrets import digest, unseal_token
+from .sessions import BetterAuthError, expired_cookie_headers
 
 bp = Blueprint("tokens", __name__)
 
-# What list-sessions shows of a session row: never the token or its hash.
+# What list-sessions shows of a session row besides its token: never the token's hash.
 PUBLIC_SESSION_FIELDS = (
-    "id", "userId", "createdAt", "updatedAt", "expiresAt", "ipAddress", "userAgent",
+    "id", "token", "userId", "createdAt", "updatedAt", "expiresAt", "ipAddress", "userAgent",
     "activeOrganizationId", "clientId", "scopes",
 )
+FRESH_AGE_SECONDS = 24 * 3600  # better-auth's session.freshAge default
+SESSION_NOT_FRESH = (403, "SESSION_NOT_FRESH", "Session is not fresh")
 
 
 def unauthorized(reason: str | None = None) -> ApiError:
     """better-auth's answer when a route needs a signed-in user and there is none."""
     return BetterAuthError(401, "UNAUTHORIZED", "Unauthorized", reason=reason)
-
-
-def session_not_found() -> ApiError:
-    return BetterAuthError(400, "SESSION_NOT_FOUND", "Session not found")
 
 
 def request_params(bad_request: Callable[[str], ApiError]) -> dict[str, Any]:
@@ -102,29 +100,48 @@ def optional_user(rt: Runtime) -> Caller | None:
 
 
 # -- model --------------------------------------------------------------------
+def session_token(rt: Runtime, row: dict[str, Any]) -> str | None:
+    """A session row's token: unsealed, or (seeded rows) from the seed's credentials."""
+    sealed = row.get("tokenSealed")
+    token = unseal_token(rt.config.secret, sealed, row["tokenHash"]) if sealed else None
+    if token is not None and digest(token) == row["tokenHash"]:
+        return token
+    for kind in ("sessions", "bearerTokens"):
+        for cred in rt.credentials.get(kind, []):
+            if digest(cred["token"]) == row["tokenHash"]:
+                return str(cred["token"])
+    return None
+
+
+def check_fresh(rt: Runtime, caller: Caller) -> None:
+    """better-auth's freshSessionMiddleware: the session must be under a day old."""
+    row = rt.store.get("sessions", caller.session_id or "")
+    created = row.get("createdAt") if row else None
+    if created and (rt.clock.now() - parse_iso(created)).total_seconds() >= FRESH_AGE_SECONDS:
+        raise BetterAuthError(*SESSION_NOT_FRESH)
+
+
 def live_sessions(rt: Runtime, user_id: str) -> list[dict[str, Any]]:
-    """The user's unexpired sessions and bearer tokens, oldest first, without secrets."""
+    """The user's unexpired sessions and bearer tokens, oldest first, with their tokens."""
     now = rt.clock.now()
     rows = [s for s in rt.store.find("sessions", "userId", user_id)
             if parse_iso(s["expiresAt"]) > now]
     rows.sort(key=lambda s: (s.get("createdAt") or "", s["id"]))
-    return [{name: row.get(name) for name in PUBLIC_SESSION_FIELDS} for row in rows]
+    return [{name: (session_token(rt, row) if name == "token" else row.get(name))
+             for name in PUBLIC_SESSION_FIELDS} for row in rows]
 
 
-def revoke_session(rt: Runtime, user_id: str, *, token: str | None, session_id: str | None) -> None:
-    """Delete one of the user's sessions, named by its token (better-auth) or its id."""
+def revoke_session(rt: Runtime, user_id: str, token: str) -> str | None:
+    """Delete the user's session named by `token` (its id); anything else is a no-op.
+
+    better-auth 1.7.25 answers `{status:true}` for an unknown token or another user's.
+    """
     with rt.store.lock:
-        if token is not None:
-            row = rt.store.find_one("sessions", "tokenHash", digest(token))
-            if row is None:
-                raise session_not_found()
-            if row["userId"] != user_id:
-                raise unauthorized("session belongs to another user")
-        else:
-            row = rt.store.get("sessions", session_id or "")
-            if row is None or row["userId"] != user_id:  # another user's id: not found
-                raise session_not_found()
+        row = rt.store.find_one("sessions", "tokenHash", digest(token))
+        if row is None or row["userId"] != user_id:
+            return None
         rt.store.remove("sessions", row["id"])
+        return str(row["id"])
 
 
 # -- views --------------------------------------------------------------------
@@ -135,6 +152,7 @@ def _validation_error(message: str) -> ApiError:
 @bp.get("/api/auth/list-sessions")
 def list_sessions() -> Any:
     caller = signed_in_caller()
+    check_fresh(runtime(), caller)
     return jsonify(live_sessions(runtime(), caller.user_id or ""))
 
 
@@ -142,9 +160,26 @@ def list_sessions() -> Any:
 def revoke_session_view() -> Any:
     caller = signed_in_caller()
     params = request_params(_validation_error)
-    token = text_param(params, "token", _validation_error, required=False)
-    session_id = text_param(params, "id", _validation_error, required=False)
-    if token is None and session_id is None:
-        raise _validation_error("token or id is required")
-    revoke_session(runtime(), caller.user_id or "", token=token, session_id=session_id)
-    return jsonify({"status": True})
+    token = params.get("token")
+    if not isinstance(token, str):
+        received = "undefined" if "token" not in params else type_name(token)
+        raise _validation_error(
+            f"[body.token] Invalid input: expected string, received {received}")
+    rt = runtime()
+    removed = revoke_session(rt, caller.user_id or "", token)
+    response = jsonify({"status": True})
+    if removed is not None and removed == caller.session_id:
+        for cookie in expired_cookie_headers(rt):  # revoking one's own session signs out
+            response.headers.add("Set-Cookie", cookie)
+    return response
+
+
+def type_name(value: Any) -> str:
+    """The JavaScript type name zod reports for a JSON value."""
+    if value is None:
+        return "null"
+    for kind, name in ((bool, "boolean"), ((int, float), "number"), (list, "array"),
+                       (dict, "object")):
+        if isinstance(value, kind):  # type: ignore[arg-type]
+            return name
+    return "string"

@@ -57,7 +57,13 @@ def _not_found(message: str) -> tuple[str, int]:
 
 @bp.get("/sign-in")
 def sign_in_page() -> str:
-    """The sign-in form; it posts to /api/auth/sign-in/email and then follows `next`."""
+    """The sign-in form; it posts to /api/auth/sign-in/email and then follows `next`.
+
+    Sent here by /api/auth/oauth2/authorize (a signed query), it goes back there after.
+    """
+    if "sig" in request.args and "client_id" in request.args:
+        return render_template("sign_in.html", title="Sign in", next=safe_next(
+            "/api/auth/oauth2/authorize?" + request.query_string.decode()))
     return render_template("sign_in.html", title="Sign in",
                            next=safe_next(request.args.get("next")))
 

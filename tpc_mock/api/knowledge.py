@@ -1,0 +1,86 @@
+"""POST /api/v1/products/{productId}/knowledge/retrieve: a product's knowledge, by query.
+
+TPC's API reference (knowledge section): `{query, include?}` in, `{items[{title, snippet,
+score, source{documentId, sourceUrl, documentType, chunkId}}], warnings[{message,
+repositoryId}]}` out. The emulator's documents are the product's pages, cut into chunks at
+blank lines and ranked by how many of the query's terms a chunk holds (not by embeddings);
+it has no code repositories, so other sources add nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Blueprint
+from pydantic import Field
+
+from ..auth.resolve import Caller
+from ..envelope import ok
+from ..runtime import Runtime
+from ..web import current_caller, idempotent, json_body, runtime, validate
+from .models import OMITTED, Model
+from .registry import operation
+from .scope import product_domains, reachable_product, source_url
+
+bp = Blueprint("knowledge", __name__)
+SCOPES = ("products:read",)
+WORD = re.compile(r"[^\W_]+", re.UNICODE)
+SNIPPET_CHARS = 500
+
+
+class RetrieveKnowledgeBody(Model):
+    query: str = Field(min_length=1, max_length=2000)
+    include: list[str] = Field(OMITTED, min_length=1, max_length=3,
+                               description="Sources to search; the emulator has documents only")
+
+
+def _terms(text: str) -> set[str]:
+    return {w.casefold() for w in WORD.findall(text)}
+
+
+def _chunks(page: dict[str, Any]) -> list[str]:
+    text = page.get("content") or page.get("description") or ""
+    return [c.strip() for c in re.split(r"\n\s*\n", text) if c.strip()]
+
+
+def retrieve(rt: Runtime, caller: Caller, product_id: str,
+             body: RetrieveKnowledgeBody) -> dict[str, Any]:
+    """The product's page chunks that share terms with the query, best first."""
+    product = reachable_product(rt, caller, product_id)
+    wanted = _terms(body.query)
+    sources = body.include if "include" in body.model_fields_set else ["documents"]
+    if not wanted or "documents" not in sources:
+        return {"items": [], "warnings": []}
+    domains = product_domains(rt, product["id"])
+    items = []
+    for page in rt.store.find("pages", "productId", product["id"]):
+        if page.get("deletedAt"):
+            continue
+        title_terms = _terms(page.get("title") or "")
+        for index, chunk in enumerate(_chunks(page)):
+            found = wanted & (_terms(chunk) | title_terms)
+            if not found:
+                continue
+            items.append({
+                "title": page.get("title") or page["filePath"],
+                "snippet": chunk[:SNIPPET_CHARS],
+                "score": round(len(found) / len(wanted), 4),
+                "source": {"documentId": page["id"],
+                           "sourceUrl": source_url(page, product, domains),
+                           "documentType": page.get("type") or "page",
+                           "chunkId": f"{page['id']}:{index}"},
+            })
+    items.sort(key=lambda i: (-i["score"], i["source"]["documentId"], i["source"]["chunkId"]))
+    return {"items": items, "warnings": []}
+
+
+@operation(bp, "/api/v1/products/<productId>/knowledge/retrieve", "POST",
+           "postProductsProductIdKnowledgeRetrieve",
+           "Retrieve product knowledge across documents and code", "Knowledge",
+           scopes=SCOPES, body=RetrieveKnowledgeBody)
+@idempotent
+def retrieve_product_knowledge(productId: str) -> Any:
+    caller = current_caller(SCOPES)
+    body = validate(RetrieveKnowledgeBody, json_body())
+    return ok(retrieve(runtime(), caller, productId, body))
