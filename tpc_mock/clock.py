@@ -42,12 +42,25 @@ class Clock:
         return self.now()
 
 
+_SECOND: list[tuple[datetime | None, str]] = [(None, "")]
+
+
 def iso(when: datetime | None) -> str | None:
-    """ISO-8601 UTC with milliseconds and `Z`, as TPC writes timestamps."""
+    """ISO-8601 UTC with milliseconds and `Z`, as TPC writes timestamps.
+
+    Every request stamps its journal entry (and an API key's lastRequest), so the
+    formatted second is kept and only the milliseconds are added.
+    """
     if when is None:
         return None
-    when = when.astimezone(timezone.utc)
-    return when.strftime("%Y-%m-%dT%H:%M:%S.") + f"{when.microsecond // 1000:03d}Z"
+    if when.tzinfo is not timezone.utc:
+        when = when.astimezone(timezone.utc)
+    second = when.replace(microsecond=0)
+    known, text = _SECOND[0]
+    if known != second:
+        text = second.strftime("%Y-%m-%dT%H:%M:%S.")
+        _SECOND[0] = (second, text)
+    return f"{text}{when.microsecond // 1000:03d}Z"
 
 
 def parse_iso(text: str) -> datetime:
