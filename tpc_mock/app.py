@@ -69,9 +69,10 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
                       device_page.bp, landing.bp):
         app.register_blueprint(blueprint)
     if config.control:
-        from . import control
+        from . import console, control
 
         app.register_blueprint(control.bp)
+        app.register_blueprint(console.bp)
 
     app.after_request(_full_allow_headers)  # registered first, so it runs after flask-cors
     CORS(app, resources={r"/api/*": {}}, origins=list(config.cors_origins),

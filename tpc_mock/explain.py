@@ -98,9 +98,9 @@ def _refusal(entry: Mapping[str, Any]) -> str:
         return (f"Rate limited: {_caller_words(entry)} went over {limit} requests in its window; "
                 f"the window resets at {reset} (Retry-After gives the seconds).")
     if "missingScopes" in entry or reason.startswith("missing scopes"):
-        return (f"Missing scopes: {_caller_words(entry)} lacks {_words(entry.get('missingScopes'))}"
-                f" of the route's required {_words(entry.get('requiredScopes'))} (a write scope "
-                "does not imply the read scope; cookie sessions are not scope-checked).")
+        return (f"Missing scopes: the route requires {_words(entry.get('requiredScopes'))} and "
+                f"{_caller_words(entry)} lacks {_words(entry.get('missingScopes'))} (a write "
+                "scope does not imply the read scope).")
     if reason == "invalid api key":
         return ("The API key is unknown, revoked, disabled or expired (401 invalid api key); "
                 "there is no fallback to another credential.")
