@@ -203,5 +203,7 @@ def test_auth_answers_are_never_kept(app: Flask, client: FlaskClient,
                          json={"email": user["email"], "password": user["password"]})
     assert signed.status_code == 200
     entry = app.extensions["tpc_mock"].journal[-1]
-    assert entry["path"] == "/api/auth/sign-in/email" and ANSWER not in entry
+    assert entry["path"] == "/api/auth/sign-in/email" and entry[ANSWER]["body"] is None
+    names = {name.lower() for name, _ in entry[ANSWER]["headers"]}
+    assert "set-cookie" not in names and "set-auth-token" not in names
     assert signed.get_json()["token"] not in json.dumps(list(app.extensions["tpc_mock"].journal))

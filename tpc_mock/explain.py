@@ -15,8 +15,9 @@ from typing import Any
 ANSWER = "_answer"  # an entry's kept answer (headers, body): the console's, never listed
 ANSWER_BYTES = 64 * 1024
 MAX_ISSUES = 20
-# Answers under these paths carry credentials (tokens, keys, Set-Cookie): never kept.
-SECRET_PATHS = ("/api/auth",)
+# Bodies are kept for the public API only: /api/auth answers carry credentials (tokens,
+# keys), and routes added later are left out until someone looks at what they answer.
+BODY_PATHS = ("/api/v1/",)
 SECRET_HEADERS = frozenset({"set-cookie", "set-auth-token", "authorization"})
 CREDENTIALS = {"x-api-key": "the x-api-key header", "authorization": "the Authorization header",
                "cookie": "the session cookie"}
@@ -53,12 +54,12 @@ def error_fields(exc: Any) -> dict[str, Any]:
 
 
 def keep_answer(path: str, response: Any) -> dict[str, Any] | None:
-    """The answer's headers and (JSON or text) body, or None when it may hold credentials."""
-    if path.startswith(SECRET_PATHS) or response.is_streamed or response.direct_passthrough:
+    """The answer's headers (credential headers left out) and, under /api/v1, its body."""
+    if response.is_streamed or response.direct_passthrough:
         return None
     headers = [(k, v) for k, v in response.headers.items() if k.lower() not in SECRET_HEADERS]
     mimetype = response.mimetype or ""
-    if not (mimetype.startswith("text/") or "json" in mimetype):
+    if not (path.startswith(BODY_PATHS) and (mimetype.startswith("text/") or "json" in mimetype)):
         return {"headers": headers, "body": None, "truncated": False}
     raw = response.get_data()
     return {"headers": headers, "body": raw[:ANSWER_BYTES].decode("utf-8", "replace"),
@@ -107,6 +108,7 @@ def _refusal(entry: Mapping[str, Any]) -> str:
     if reason in AUTH_REASONS:
         return AUTH_REASONS[reason]
     if "origin" in reason.lower():
+        reason = "no Origin header" if reason == "untrusted origin None" else reason
         return ("A write decided by the session cookie needs a trusted Origin (the --cors-origin "
                 f"list and the server's own URL): {reason}. API keys and bearer tokens skip this.")
     if reason == "public_api_only":

@@ -54,10 +54,16 @@ def _matches(entry: dict[str, Any], query: FeedQuery) -> bool:
             and (not query.caller or entry["callerKind"] == query.caller))
 
 
+def _handle(entry: dict[str, Any]) -> str:
+    """Names an entry while it is in the journal (its object id, which a later entry may
+    reuse once it is gone, so the request id too)."""
+    return f"{id(entry)}-{entry['requestId']}"
+
+
 def feed_entry(entry: dict[str, Any]) -> dict[str, Any]:
     """A journal entry for the console: its handle, its explanation, its wall-clock time."""
     shown = public_entry(entry)
-    shown["handle"] = str(id(entry))  # stable while the entry is in the journal
+    shown["handle"] = _handle(entry)
     shown["explanation"] = explain(entry)
     shown["hasAnswer"] = ANSWER in entry
     return shown
@@ -94,7 +100,7 @@ def request_feed() -> Any:
 @bp.get("/requests/<handle>")
 def request_detail(handle: str) -> Any:
     """One journal entry with the answer it kept (headers and body), if any."""
-    entry = next((e for e in runtime().journal.copy() if str(id(e)) == handle), None)
+    entry = next((e for e in runtime().journal.copy() if _handle(e) == handle), None)
     if entry is None:
         raise NotFound("request not found (the journal keeps the last entries only)")
     return ok({**feed_entry(entry), "answer": entry.get(ANSWER)})

@@ -131,7 +131,7 @@
       if (!answer) {
         detail.appendChild(el("p", { "class": "muted", text: "The answer was not kept: the " +
           "journal keeps answers of refusals, and of every request while a console is open " +
-          "(never under /api/auth, whose answers carry credentials)." }));
+          "(bodies under /api/v1 only)." }));
         return;
       }
       var headers = answer.headers.map(function (h) { return h[0] + ": " + h[1]; }).join("\n");
@@ -140,7 +140,8 @@
       detail.appendChild(el("strong", { text: "Answer headers" }));
       detail.appendChild(el("pre", { text: headers }));
       detail.appendChild(el("strong", { text: "Answer body" + (answer.truncated ? " (first 64 KiB)" : "") }));
-      detail.appendChild(el("pre", { "class": "answer-body", text: body === null ? "(not text)" : body }));
+      detail.appendChild(el("pre", { "class": "answer-body", text: body === null ?
+        "(not kept: bodies are kept under /api/v1 only; /api/auth answers carry credentials)" : body }));
     }, function (error) { detail.textContent = error.message; });
   }
 
