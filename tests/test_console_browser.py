@@ -55,6 +55,7 @@ def test_a_refused_request_appears_explained_within_two_seconds(console: Any,
     from playwright.sync_api import expect
 
     key = api.runtime.credentials["apiKeys"][1]["key"]  # read-only
+    console.get_by_label("Path prefix").fill("/api/")  # not the browser's /favicon.ico
     requests.post(api.url + "/api/v1/site/pages", json={}, headers={"x-api-key": key},
                   timeout=10)
     row = console.locator("#request-rows .row").first

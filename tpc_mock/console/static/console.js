@@ -170,7 +170,10 @@
 
   function poll() {
     if (document.hidden) { return; }
+    var asked = state.feedAsked = (state.feedAsked || 0) + 1;
     call("GET", "/console/feed?" + feedQuery()).then(function (data) {
+      if (asked < (state.feedShown || 0)) { return; }  // a newer answer is already shown
+      state.feedShown = asked;
       renderClock(data.now, data.offset);
       if ($("pause").checked) { return; }
       $("journal-count").textContent = "(" + data.total + " in the journal)";
@@ -217,7 +220,9 @@
     var q = $("table-filter").value.trim();
     var params = new URLSearchParams({ page: String(state.page) });
     if (q) { params.set("q", q); }
+    var asked = state.tableAsked = (state.tableAsked || 0) + 1;
     call("GET", "/console/tables/" + encodeURIComponent(state.table) + "?" + params).then(function (data) {
+      if (asked !== state.tableAsked) { return; }  // a later choice is on its way
       var list = $("table-rows");
       list.textContent = "";
       data.items.forEach(function (record) {
