@@ -131,6 +131,16 @@ def test_banner_shows_dashboard_export_line_and_stop_line(served: Served, tmp_pa
     assert lines[-1] == f"tpc-mock stopped; data kept in {tmp_path / 'db.json'}."
 
 
+def test_banner_prints_the_console_url_unless_control_is_off(served: Served) -> None:
+    shown = serve("--in-memory")
+    assert shown.exit_code == 0, shown.output
+    base = f"http://127.0.0.1:{served['app'].extensions['tpc_mock'].config.port}"
+    assert f"Console:   {base}/__mock/console" in shown.output.splitlines()
+    hidden = serve("--in-memory", "--no-control")
+    assert hidden.exit_code == 0, hidden.output
+    assert "Console:" not in hidden.output and "/__mock/console" not in hidden.output
+
+
 def _other_seed(tmp_path: Path) -> Path:
     path = tmp_path / "other.json"
     write_seed(generate_seed(faker_seed=7, pages=5), path)

@@ -13,9 +13,11 @@ from flask import Flask, Response, current_app, g, request
 from flask_cors import CORS
 from werkzeug.exceptions import HTTPException
 
+from .auth.resolve import presented_credentials
 from .clock import iso
 from .config import Config, load_config
 from .envelope import ERROR_CODES, ApiError, error_body
+from .explain import ANSWER, error_fields, keep_answer
 from .jsonprovider import OrjsonProvider
 from .runtime import Runtime
 
@@ -79,9 +81,10 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
                       oauth_routes.bp, consent_page.bp):
         app.register_blueprint(blueprint)
     if config.control:
-        from . import control
+        from . import console, control
 
         app.register_blueprint(control.bp)
+        app.register_blueprint(console.bp)
 
     app.after_request(_full_allow_headers)  # registered first, so it runs after flask-cors
     CORS(app, resources={r"/api/*": {}}, origins=list(config.cors_origins),
@@ -155,6 +158,7 @@ def _start_request() -> Response | None:
         code = fault.code or HTTP_CODES.get(fault.status) or (
             "BAD_REQUEST" if fault.status < 500 else "INTERNAL")
         g.tpc_reason = "injected fault"
+        g.tpc_fault = fault.id
         message = fault.message or f"injected fault: {code.lower()}"
         if request.path.startswith("/api/auth"):  # better-auth's error shape there
             return _json({"code": code, "message": message}, fault.status)
@@ -203,25 +207,50 @@ def _finish_request(response: Response) -> Response:
         return response
     rt = _runtime()
     caller = state.get("tpc_caller")
+    status, started = response.status_code, state.get("started", 0.0)
     entry: dict[str, Any] = {
         "requestId": request_id,
         "method": method,
         "path": path,
-        "status": response.status_code,
+        "status": status,
         "callerKind": caller.kind if caller else "none",
         "callerId": (caller.key_start if caller.kind == "apiKey" else caller.id) if caller else None,
         "at": iso(rt.clock.now()),
+        "durationMs": round((time.monotonic() - started) * 1000, 2),
     }
-    # Why a request failed (never a credential: reasons come from the error, not the input).
-    reason = state.get("tpc_reason")
-    if reason and response.status_code >= 400:
-        entry["reason"] = reason
+    offset = rt.clock.offset
+    if offset:
+        entry["clockOffset"] = offset.total_seconds()
+    # Names of the credentials sent (never values): which decided, which were ignored.
+    if caller is not None or status in (401, 403, 429):
+        presented = presented_credentials(req.environ)
+        if presented:
+            entry["decidedBy"] = presented[0]
+            if len(presented) > 1:
+                entry["ignoredCredentials"] = list(presented[1:])
+    if status >= 400:
+        # Why it failed (never a credential: reasons come from the error, not the input);
+        # the console puts it in words when it reads the journal (explain.py).
+        reason = state.get("tpc_reason")
+        if reason:
+            entry["reason"] = reason
+        error = state.get("tpc_error")
+        if error is not None:
+            entry.update(error_fields(error))
+        fault_id = state.get("tpc_fault")
+        if fault_id:
+            entry["faultId"] = fault_id
+    if status >= 400 or rt.console_until > started:  # answers kept while a console looks
+        answer = keep_answer(path, response)
+        if answer is not None:
+            entry[ANSWER] = answer
     rt.journal.append(entry)
     return response
 
 
 def _api_error(exc: ApiError) -> Response:
     g.tpc_reason = exc.reason
+    g.tpc_error = exc
     if exc.caller is not None and g.get("tpc_caller") is None:
         g.tpc_caller = exc.caller
     if request.path.startswith("/api/auth"):

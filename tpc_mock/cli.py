@@ -208,6 +208,8 @@ def _print_banner(rt: Runtime, *, reused: bool) -> None:
     if warning:
         click.echo(warning, err=True)
     click.echo(f"Dashboard: {config.public_url}/sign-in   (start page: {config.public_url}/)")
+    if config.control:
+        click.echo(f"Console:   {config.public_url}/__mock/console")
     creds, kept, total = served_credentials(rt, fixtures(rt))
     if reused:
         click.echo(f"Reused the data file {config.data}: {kept} of the seed's {total} dev "

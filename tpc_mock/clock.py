@@ -17,6 +17,11 @@ class Clock:
         """The emulated current time, timezone-aware UTC."""
         return datetime.now(timezone.utc) + self._offset
 
+    @property
+    def offset(self) -> timedelta:
+        """How far the emulated time is from real time (zero unless moved)."""
+        return self._offset
+
     def timestamp(self) -> float:
         """`now()` as POSIX seconds."""
         return self.now().timestamp()

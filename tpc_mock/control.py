@@ -1,4 +1,4 @@
-"""/__mock: the control API (fixtures, reset, clock, journal, faults)."""
+"""/__mock: the control API (fixtures, reset, clock, journal, faults, minted credentials)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from typing import Any
 from flask import Blueprint, Response, current_app, g, request
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .auth.minting import MintError, mint_api_key, mint_bearer_token
 from .auth.sessions import cookie_name, session_cookie_value
 from .clock import iso, parse_iso
 from .envelope import ERROR_CODES, ApiError, NotFound, ValidationError, ok
+from .explain import explain, public_entry
 from .runtime import Fault, Runtime
 from .storage import Tables
 from .web import query_args, runtime, validate
@@ -130,6 +132,7 @@ class JournalQuery(BaseModel):
     path: str | None = Field(None, min_length=1, max_length=2048)
     status: int | None = Field(None, ge=100, le=599)
     limit: int | None = Field(None, ge=1)
+    explain: bool = False
 
 
 def path_matches(pattern: str, path: str) -> bool:
@@ -140,12 +143,15 @@ def path_matches(pattern: str, path: str) -> bool:
 def select_requests(entries: Iterable[dict[str, Any]], query: JournalQuery) -> list[dict[str, Any]]:
     """Journal entries matching the filters, newest last, at most the last `limit`."""
     found = [
-        dict(e) for e in entries
+        e for e in entries
         if (query.method is None or e["method"] == query.method.upper())
         and (query.path is None or path_matches(query.path, e["path"]))
         and (query.status is None or e["status"] == query.status)
     ]
-    return found[-query.limit:] if query.limit else found
+    found = found[-query.limit:] if query.limit else found
+    if not query.explain:
+        return [public_entry(e) for e in found]
+    return [{**public_entry(e), "explanation": explain(e)} for e in found]
 
 
 @bp.get("/requests")
@@ -277,3 +283,53 @@ def restore_snapshot() -> Any:
         raise NotFound("snapshot not found")
     runtime().store.restore(blob)
     return ok({"id": wanted.id, "restored": True})
+
+
+@bp.get("/snapshots")
+def list_snapshots() -> Any:
+    return ok([{"id": snapshot_id} for snapshot_id in _snapshots()])
+
+
+# -- minted credentials (the HTTP twins of the pytest handle's api_key / bearer_token) ----
+class ApiKeyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    scopes: list[str] | None = Field(None, max_length=64)
+    organizationId: str = Field("org_123", min_length=1, max_length=200)
+    name: str = Field("control key", min_length=1, max_length=200)
+    expiresIn: float | None = Field(None, gt=0, le=10 * 365 * 86400)
+
+
+class BearerTokenIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    scopes: list[str] | None = Field(None, max_length=64)
+    userId: str = Field("user_owner", min_length=1, max_length=200)
+
+
+def _mint_error(exc: MintError) -> ApiError:
+    return ValidationError("validation failed", {"issues": [{"path": exc.field,
+                                                             "message": str(exc)}]})
+
+
+@bp.post("/api-keys")
+def create_api_key() -> Any:
+    spec = validate(ApiKeyIn, _body())
+    try:
+        minted = mint_api_key(runtime(), spec.scopes, spec.organizationId, name=spec.name,
+                              expires_in=spec.expiresIn)
+    except MintError as exc:
+        raise _mint_error(exc) from exc
+    record = minted.record
+    return ok({"id": record["id"], "key": minted.key, "start": record["start"],
+               "name": record["name"], "organizationId": record["organizationId"],
+               "scopes": list(record["scopes"]), "expiresAt": record["expiresAt"]}), 201
+
+
+@bp.post("/bearer-tokens")
+def create_bearer_token() -> Any:
+    spec = validate(BearerTokenIn, _body())
+    try:
+        token, record = mint_bearer_token(runtime(), spec.scopes, spec.userId)
+    except MintError as exc:
+        raise _mint_error(exc) from exc
+    return ok({"token": token, "userId": record["userId"], "scopes": list(record["scopes"]),
+               "expiresAt": record["expiresAt"]}), 201

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -119,7 +119,9 @@ class TpcMock:
                                           else e["path"] == path))
                     and (status is None or e["status"] == status))
 
-        return [dict(e) for e in self.runtime.journal.copy() if wanted(e)]
+        from .explain import public_entry
+
+        return [public_entry(e) for e in self.runtime.journal.copy() if wanted(e)]
 
     def fault(self, path: str, status: int | None = None, *, code: str | None = None,
               message: str | None = None, method: str | None = None, times: int | None = None,
@@ -135,31 +137,16 @@ class TpcMock:
                 name: str = "pytest key", user_id: str | None = None,
                 expires_in: float | None = None, rate_limit_max: int | None = None) -> str:
         """Mint a real API key for the organization; returns the plaintext `tpc_...` key."""
-        from .auth.secrets import digest, new_api_key, new_token
+        from .auth.minting import mint_api_key
 
-        rt = self.runtime
-        if rt.store.get("organizations", organization_id) is None:
-            raise ValueError(f"unknown organization {organization_id!r}")
-        owners = [m["userId"] for m in rt.store.find("members", "organizationId", organization_id)
-                  if m.get("role") == "owner"]
-        key, now = new_api_key(), rt.clock.now()
-        rt.store.insert("apiKeys", {
-            "id": "apikey_" + new_token(16).lower(), "name": name, "start": key[:6],
-            "prefix": "tpc_", "hash": digest(key), "organizationId": organization_id,
-            "userId": user_id or (owners[0] if owners else None),
-            "scopes": _checked_scopes(scopes), "enabled": True,
-            "expiresAt": _iso_after(now, expires_in), "lastRequest": None,
-            "rateLimitMax": rate_limit_max, "createdAt": _iso_after(now, 0),
-            "updatedAt": _iso_after(now, 0),
-        })
-        return key
+        return mint_api_key(self.runtime, scopes, organization_id, name=name, user_id=user_id,
+                            expires_in=expires_in, rate_limit_max=rate_limit_max).key
 
     def bearer_token(self, scopes: list[str] | None = None, user_id: str = "user_owner") -> str:
         """A bearer token (a session row carrying `scopes`, as the device flow grants)."""
-        token, record = self._new_session(user_id)
-        self.runtime.store.update("sessions", record["id"], {
-            "scopes": _checked_scopes(scopes), "clientId": "tpc-mock-pytest"})
-        return token
+        from .auth.minting import mint_bearer_token
+
+        return mint_bearer_token(self.runtime, scopes, user_id)[0]
 
     def session(self, user_id: str = "user_owner") -> HttpSession:
         """A requests.Session signed in as `user_id` (cookie set, Origin = the server)."""
@@ -214,22 +201,6 @@ class TpcMock:
             raise ValueError(f"{method} /__mock{route}: {payload.get('message')} "
                              f"{payload.get('details') or ''}".strip())
         return payload["data"]
-
-
-def _checked_scopes(scopes: list[str] | None) -> list[str]:
-    from .auth.scopes import SCOPES, unknown_scopes
-
-    chosen = list(SCOPES if scopes is None else scopes)
-    unknown = unknown_scopes(chosen)
-    if unknown:
-        raise ValueError(f"unknown scopes {unknown}; the catalog is {list(SCOPES)}")
-    return chosen
-
-
-def _iso_after(now: datetime, seconds: float | None) -> str | None:
-    from .clock import iso
-
-    return None if seconds is None else iso(now + timedelta(seconds=seconds))
 
 
 @pytest.fixture(scope="session")

@@ -58,6 +58,8 @@ class Runtime:
     fault_lock: Lock = field(default_factory=Lock)
     # In-memory state of individual features (keyed by feature), cleared by reset.
     memory: dict[str, Any] = field(default_factory=dict)
+    # time.monotonic() until which an open console keeps successful answers in the journal.
+    console_until: float = 0.0
 
     def __post_init__(self) -> None:
         self.limiter = RateLimiter(self.clock)

@@ -127,6 +127,22 @@ def _cookie_caller(rt: Runtime, value: str) -> Caller:
     )
 
 
+# The credentials resolve_caller looks at, in its order, as WSGI environ keys.
+CREDENTIAL_HEADERS = (("x-api-key", "HTTP_X_API_KEY"), ("authorization", "HTTP_AUTHORIZATION"))
+SESSION_COOKIE_MARK = COOKIE_NAME + "="  # also the tail of the __Secure- name
+
+
+def presented_credentials(environ: Mapping[str, Any]) -> tuple[str, ...]:
+    """Which credentials a request carries, in precedence order: the first one decides.
+
+    Names only (`x-api-key`, `authorization`, `cookie`), never values: for the journal.
+    """
+    found = tuple(name for name, key in CREDENTIAL_HEADERS if key in environ)
+    if SESSION_COOKIE_MARK in environ.get("HTTP_COOKIE", ""):
+        found += ("cookie",)
+    return found
+
+
 def resolve_caller(rt: Runtime, headers: Mapping[str, str] | Any,
                    cookies: Mapping[str, str] | Any) -> Caller:
     """Resolve the first present credential; an invalid one never falls through."""
@@ -169,4 +185,5 @@ def require_reach(caller: Caller, organization_id: str, what: str) -> None:
         raise not_found(what)
 
 
-__all__ = ["ApiError", "Caller", "reject_api_keys", "require", "require_reach", "resolve_caller"]
+__all__ = ["ApiError", "Caller", "presented_credentials", "reject_api_keys", "require",
+           "require_reach", "resolve_caller"]
