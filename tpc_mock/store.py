@@ -183,6 +183,11 @@ class Store:
         with self.lock:
             return list(self._storage.data.get(table, {}).values())
 
+    def tables(self) -> list[str]:
+        """The names of the tables that exist now, sorted."""
+        with self.lock:
+            return sorted(self._storage.data)
+
     def count(self, table: str) -> int:
         with self.lock:
             return len(self._storage.data.get(table, {}))

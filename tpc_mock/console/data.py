@@ -18,9 +18,8 @@ SECRET_FIELD = re.compile(r"hash|password|secret|token$|^key$|^code$", re.IGNORE
 
 
 def table_names(store: Store) -> list[str]:
-    """The store's tables, sorted (the store keeps no list of them besides its data)."""
-    with store.lock:
-        return sorted(store._storage.data)
+    """The store's tables, sorted."""
+    return store.tables()
 
 
 def table_counts(store: Store) -> list[dict[str, Any]]:
