@@ -9,9 +9,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.helpers import assert_error
+from tests.helpers import AppFactory, assert_error
 from tests.test_control import data
-from tpc_mock.app import create_app
 from tpc_mock.auth.scopes import SCOPES
 
 PAGES = "/api/v1/site/pages?productId=product_123"
@@ -112,8 +111,8 @@ def test_console_is_guarded_like_the_control_api(client: FlaskClient) -> None:
     assert own.status_code == 200, "the page's own script calls from the same origin"
 
 
-def test_console_is_absent_without_control() -> None:
-    client = create_app({"in_memory": True, "control": False}).test_client()
+def test_console_is_absent_without_control(fresh_app: AppFactory) -> None:
+    client = fresh_app(control=False).test_client()
     assert client.get("/__mock/console").status_code == 404
     assert client.get("/__mock/console/feed").status_code == 404
     assert "/__mock/console" not in client.get("/").get_data(as_text=True)
