@@ -168,6 +168,7 @@ def test_a_table_pages_and_filters(client: FlaskClient) -> None:
     assert len(second["items"]) == 10
     found = data(client.get("/__mock/console/tables/pages?q=PRICING"))
     assert "page_123" in [p["id"] for p in found["items"]]
+    assert found["items"]
     assert all("pricing" in str(p).lower() for p in found["items"])
     assert data(client.get("/__mock/console/tables/pages?page=9"))["items"] == []
     assert_error(client.get("/__mock/console/tables/nothing"), 404, "NOT_FOUND", "table not found")
@@ -176,6 +177,7 @@ def test_a_table_pages_and_filters(client: FlaskClient) -> None:
 
 def test_the_data_browser_hides_secrets(client: FlaskClient, creds: dict[str, Any]) -> None:
     keys = data(client.get("/__mock/console/tables/apiKeys"))["items"]
+    assert keys
     assert all(k["hash"] == "(hidden)" and k["start"].startswith("tpc_") for k in keys)
     text = str(data(client.get("/__mock/console/tables/sessions"))) + str(keys) + str(
         data(client.get("/__mock/console/tables/users")))

@@ -85,14 +85,14 @@ def test_filters(client: FlaskClient, full_key: str) -> None:
     active = _all_items(client, full_key)
     archived = _all_items(client, full_key, archivedStatus="archived")
     assert len(active) + len(archived) == len(everything)
-    assert all(i["deletedAt"] is None for i in active)
-    assert all(i["deletedAt"] for i in archived)
+    assert active and all(i["deletedAt"] is None for i in active)
+    assert archived and all(i["deletedAt"] for i in archived)
     drafts = _all_items(client, full_key, status="draft")
     assert drafts and all(i["status"] == "draft" for i in drafts)
     manual = _all_items(client, full_key, isManual="true")
     assert manual and all(i["isManual"] for i in manual)
     blog = _all_items(client, full_key, pathPrefix="blog/")
-    assert all(i["filePath"].startswith("blog/") for i in blog)
+    assert blog and all(i["filePath"].startswith("blog/") for i in blog)
     typed = _all_items(client, full_key, type="page")
     assert typed and all(i["type"] == "page" for i in typed)
     by_domain = _all_items(client, full_key, domainId="domain_123")
@@ -104,7 +104,7 @@ def test_filters(client: FlaskClient, full_key: str) -> None:
     assert _all_items(client, full_key, hasContent="false") == []
     found = _all_items(client, full_key, q="PRICING")
     assert "page_123" in [i["id"] for i in found]
-    assert all("pricing" in (i["title"] + i["filePath"]).lower() for i in found)
+    assert found and all("pricing" in (i["title"] + i["filePath"]).lower() for i in found)
     assert len(found) < len(active)
 
 
