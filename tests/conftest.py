@@ -1,4 +1,9 @@
-"""Shared fixtures: an in-memory app, its client, the seed's credentials."""
+"""Shared fixtures: an in-memory app, its client, the seed's credentials.
+
+Building the app costs far more than putting it back to the seed, so the suite builds one
+app per configuration and resets it (store, clock, journal, faults, rate limits,
+idempotency, in-memory state) before each test that asks for one.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +17,45 @@ from flask.testing import FlaskClient
 from tpc_mock.app import create_app
 from tpc_mock.records import FROZEN_ENV
 
+from .helpers import AppFactory
+
 # Every store in the suite hands out read-only records, so a caller that changes a
 # record it was given fails its test (the store shares records between readers).
 os.environ[FROZEN_ENV] = "1"
 
 
+_APPS: dict[str, Flask] = {}
+
+
+def reset_app(app: Flask) -> Flask:
+    """Put an app back to the state `create_app` left it in: the runtime's reset, plus the
+    console's keep-answers window, which the runtime's reset leaves alone."""
+    rt = app.extensions["tpc_mock"]
+    rt.reset()
+    rt.console_until = 0.0
+    return app
+
+
 @pytest.fixture
-def app() -> Flask:
-    return create_app({"in_memory": True})
+def fresh_app() -> AppFactory:
+    """An in-memory app for these config overrides, as fresh as `create_app` makes it.
+
+    One app per configuration for the whole session, reset before it is handed out; a test
+    that needs the app itself rebuilt (a data file, a startup path) calls create_app.
+    """
+    def make(**overrides: Any) -> Flask:
+        config = {"in_memory": True, **overrides}
+        key = repr(sorted(config.items()))
+        if key not in _APPS:
+            _APPS[key] = create_app(config)
+        return reset_app(_APPS[key])
+
+    return make
+
+
+@pytest.fixture
+def app(fresh_app: AppFactory) -> Flask:
+    return fresh_app()
 
 
 @pytest.fixture

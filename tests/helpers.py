@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from flask import Flask
 
 from tpc_mock.storage import read_data
 
@@ -32,3 +35,7 @@ def assert_auth_error(response: Any, status: int, code: str) -> dict[str, Any]:
 def stored_tables(path: Path) -> dict[str, Any]:
     """What a data file holds on disk: the document plus its journal, replayed."""
     return read_data(path)
+
+
+# The `fresh_app` fixture: config overrides in, an in-memory app as fresh as create_app's out.
+AppFactory = Callable[..., Flask]

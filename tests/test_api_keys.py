@@ -104,6 +104,7 @@ def test_list_and_get_never_show_the_key_or_hash(owner: Dashboard) -> None:
     assert listed.status_code == 200 and set(body) == {"apiKeys", "total"}
     assert body["total"] == len(body["apiKeys"]) >= 3
     assert body["apiKeys"][0]["id"] == created["id"], "newest first"
+    assert body["apiKeys"]
     assert all(set(k) == set(PUBLIC_FIELDS) for k in body["apiKeys"])
     assert {k["organizationId"] for k in body["apiKeys"]} == {"org_123"}
     got = owner.get("get", id=created["id"])

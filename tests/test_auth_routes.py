@@ -10,8 +10,7 @@ import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.helpers import assert_auth_error, assert_error
-from tpc_mock.app import create_app
+from tests.helpers import AppFactory, assert_auth_error, assert_error
 from tpc_mock.auth.secrets import digest, sign_cookie_value
 from tpc_mock.auth.sessions import COOKIE_NAME, SECURE_COOKIE_NAME
 from tpc_mock.clock import parse_iso
@@ -109,8 +108,8 @@ def test_bad_sign_in_bodies(client: FlaskClient, kwargs: dict[str, Any], status:
     assert body["message"] == message
 
 
-def test_https_base_url_uses_the_secure_cookie(owner_password: str) -> None:
-    app = create_app({"in_memory": True, "base_url": "https://tpc.example"})
+def test_https_base_url_uses_the_secure_cookie(owner_password: str, fresh_app: AppFactory) -> None:
+    app = fresh_app(base_url="https://tpc.example")
     client = app.test_client()
     response = sign_in(client, "owner@example.com", owner_password)
     cookie = response.headers["Set-Cookie"]

@@ -181,6 +181,7 @@ def test_fresh_replaces_the_data_file_with_the_seed(served: Served, tmp_path: Pa
     assert result.exit_code == 0, result.output
     assert "Reused" not in result.output
     fixtures = served["app"].test_client().get("/__mock/fixtures").get_json()["data"]
+    assert fixtures["apiKeys"]
     assert all(key["key"] in result.output for key in fixtures["apiKeys"])
     assert "org_123" in read_data(data)["organizations"]
 

@@ -9,9 +9,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.helpers import assert_error
+from tests.helpers import AppFactory, assert_error
 from tests.test_control import data
-from tpc_mock.app import create_app
 from tpc_mock.auth.scopes import SCOPES
 
 PAGES = "/api/v1/site/pages?productId=product_123"
@@ -112,8 +111,8 @@ def test_console_is_guarded_like_the_control_api(client: FlaskClient) -> None:
     assert own.status_code == 200, "the page's own script calls from the same origin"
 
 
-def test_console_is_absent_without_control() -> None:
-    client = create_app({"in_memory": True, "control": False}).test_client()
+def test_console_is_absent_without_control(fresh_app: AppFactory) -> None:
+    client = fresh_app(control=False).test_client()
     assert client.get("/__mock/console").status_code == 404
     assert client.get("/__mock/console/feed").status_code == 404
     assert "/__mock/console" not in client.get("/").get_data(as_text=True)
@@ -169,6 +168,7 @@ def test_a_table_pages_and_filters(client: FlaskClient) -> None:
     assert len(second["items"]) == 10
     found = data(client.get("/__mock/console/tables/pages?q=PRICING"))
     assert "page_123" in [p["id"] for p in found["items"]]
+    assert found["items"]
     assert all("pricing" in str(p).lower() for p in found["items"])
     assert data(client.get("/__mock/console/tables/pages?page=9"))["items"] == []
     assert_error(client.get("/__mock/console/tables/nothing"), 404, "NOT_FOUND", "table not found")
@@ -177,6 +177,7 @@ def test_a_table_pages_and_filters(client: FlaskClient) -> None:
 
 def test_the_data_browser_hides_secrets(client: FlaskClient, creds: dict[str, Any]) -> None:
     keys = data(client.get("/__mock/console/tables/apiKeys"))["items"]
+    assert keys
     assert all(k["hash"] == "(hidden)" and k["start"].startswith("tpc_") for k in keys)
     text = str(data(client.get("/__mock/console/tables/sessions"))) + str(keys) + str(
         data(client.get("/__mock/console/tables/users")))

@@ -12,8 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.helpers import assert_error
-from tpc_mock.app import create_app
+from tests.helpers import AppFactory, assert_error
 from tpc_mock.clock import parse_iso
 
 PAGES = "/api/v1/site/pages?productId=product_123"
@@ -156,8 +155,8 @@ def test_journal_delete_clears_it(client: FlaskClient) -> None:
     assert data(client.get("/__mock/requests")) == []
 
 
-def test_journal_is_bounded_by_journal_size() -> None:
-    client = create_app({"in_memory": True, "journal_size": 3}).test_client()
+def test_journal_is_bounded_by_journal_size(fresh_app: AppFactory) -> None:
+    client = fresh_app(journal_size=3).test_client()
     for n in range(5):
         client.get(f"/api/v1/nowhere/{n}")
     entries = data(client.get("/__mock/requests"))
@@ -297,11 +296,10 @@ def test_restore_bad_input(client: FlaskClient, body: Any, status: int, code: st
         assert error["details"]["issues"][0]["path"] == path
 
 
-def test_clock_refuses_a_body_that_is_not_an_object() -> None:
+def test_clock_refuses_a_body_that_is_not_an_object(fresh_app: AppFactory) -> None:
     from tests.helpers import assert_error
-    from tpc_mock.app import create_app
 
-    client = create_app({"in_memory": True}).test_client()
+    client = fresh_app().test_client()
     before = client.get("/__mock/clock").get_json()["data"]["now"]
     response = client.post("/__mock/clock", json=[1])
     assert_error(response, 422, "VALIDATION_ERROR")

@@ -8,8 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.helpers import assert_auth_error, assert_error
-from tpc_mock.app import create_app
+from tests.helpers import AppFactory, assert_auth_error, assert_error
 from tpc_mock.config import DEFAULT_CORS_ORIGINS
 
 PAGES = "/api/v1/site/pages?productId=product_123"
@@ -84,8 +83,8 @@ def test_no_origin_no_cors_headers(client: FlaskClient, full_key: str) -> None:
     assert cors_headers(client.get(PAGES, headers={"x-api-key": full_key})) == {}
 
 
-def test_cors_origin_replaces_the_defaults(creds: dict[str, Any]) -> None:
-    app = create_app({"in_memory": True, "cors_origins": ["http://x.test:1"]})
+def test_cors_origin_replaces_the_defaults(creds: dict[str, Any], fresh_app: AppFactory) -> None:
+    app = fresh_app(cors_origins=["http://x.test:1"])
     client = app.test_client()
     key = creds["apiKeys"][0]["key"]
     assert_allowed(client.get(PAGES, headers={"Origin": "http://x.test:1", "x-api-key": key}),
@@ -95,8 +94,8 @@ def test_cors_origin_replaces_the_defaults(creds: dict[str, Any]) -> None:
         assert cors_headers(response) == {}
 
 
-def test_a_single_cors_origin_still_varies_on_origin(full_key: str) -> None:
-    client = create_app({"in_memory": True, "cors_origins": ["http://x.test:1"]}).test_client()
+def test_a_single_cors_origin_still_varies_on_origin(full_key: str, fresh_app: AppFactory) -> None:
+    client = fresh_app(cors_origins=["http://x.test:1"]).test_client()
     response = client.get(PAGES, headers={"Origin": "http://x.test:1", "x-api-key": full_key})
     assert "origin" in listed(response.headers.get("Vary"))
 
@@ -119,8 +118,9 @@ def test_auth_routes_have_cors(app: Flask, creds: dict[str, Any]) -> None:
     assert_allowed(session, origin)
 
 
-def test_cors_origins_are_trusted_for_cookie_writes(creds: dict[str, Any]) -> None:
-    app = create_app({"in_memory": True, "cors_origins": ["http://x.test:1"]})
+def test_cors_origins_are_trusted_for_cookie_writes(creds: dict[str, Any],
+                                                    fresh_app: AppFactory) -> None:
+    app = fresh_app(cors_origins=["http://x.test:1"])
     client = app.test_client()
     password = next(u for u in creds["users"] if u["id"] == "user_admin")["password"]
     client.post("/api/auth/sign-in/email", json={"email": "admin@example.com",

@@ -11,8 +11,7 @@ import requests
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.helpers import assert_auth_error
-from tpc_mock.app import create_app
+from tests.helpers import AppFactory, assert_auth_error
 from tpc_mock.auth.scopes import SCOPES
 from tpc_mock.auth.secrets import digest
 from tpc_mock.auth.sessions import COOKIE_NAME, create_session, session_cookie_value
@@ -107,8 +106,8 @@ def test_device_code_answers_rfc_8628_and_stores_only_a_digest(client: FlaskClie
     assert 1790 < lifetime.total_seconds() <= 1800
 
 
-def test_verification_uri_follows_the_configured_base_url() -> None:
-    app = create_app({"in_memory": True, "base_url": "https://tpc.example.test/"})
+def test_verification_uri_follows_the_configured_base_url(fresh_app: AppFactory) -> None:
+    app = fresh_app(base_url="https://tpc.example.test/")
     body = start(app.test_client())
     assert body["verification_uri"] == "https://tpc.example.test/device"
     assert body["verification_uri_complete"] == (

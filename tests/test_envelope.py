@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from tests.helpers import assert_error
+from tests.helpers import AppFactory, assert_error
 from tpc_mock.envelope import ERROR_CLASSES, ERROR_CODES, ApiError, error_body, ok
 
 PAGES = "/api/v1/site/pages"
@@ -91,10 +91,9 @@ def test_oversize_body_is_413(client: FlaskClient, full_key: str) -> None:
     assert_error(response, 413, "PAYLOAD_TOO_LARGE", "payload too large")
 
 
-def test_body_limit_is_configurable(full_key: str) -> None:
-    from tpc_mock.app import create_app
+def test_body_limit_is_configurable(full_key: str, fresh_app: AppFactory) -> None:
 
-    client = create_app({"in_memory": True, "max_body": 100}).test_client()
+    client = fresh_app(max_body=100).test_client()
     response = client.post(PAGES, json={"productId": "p" * 200, "pages": []},
                            headers={"x-api-key": full_key})
     assert_error(response, 413, "PAYLOAD_TOO_LARGE")

@@ -9,9 +9,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tpc_mock.app import create_app
 from tpc_mock.auth.sessions import cookie_name, create_session, session_cookie_value
 from tpc_mock.explain import ANSWER, explain
+
+from .helpers import AppFactory
 
 PAGES = "/api/v1/site/pages?productId=product_123"
 BAD_KEY = "tpc_" + "x" * 64
@@ -126,8 +127,8 @@ def test_untrusted_origin_on_a_cookie_write(client: FlaskClient, creds: dict[str
     assert "http://evil.example" in entry["explanation"]
 
 
-def test_rate_limit_names_the_window_reset() -> None:
-    client = create_app({"in_memory": True, "rate_limit": "1/60"}).test_client()
+def test_rate_limit_names_the_window_reset(fresh_app: AppFactory) -> None:
+    client = fresh_app(rate_limit="1/60").test_client()
     key = client.get("/__mock/fixtures").get_json()["data"]["apiKeys"][0]["key"]
     client.get(PAGES, headers={"x-api-key": key})
     client.get(PAGES, headers={"x-api-key": key})

@@ -20,6 +20,8 @@ from tpc_mock.idempotency import KEEP_SECONDS, MAX_BYTES, MAX_ENTRIES, Idempoten
 from tpc_mock.store import Store
 from tpc_mock.sweeper import GRACE_SECONDS, SWEEP_SECONDS
 
+from .helpers import AppFactory
+
 CONFIG = "/api/v1/apps/app_123/app-config"
 ANSWER = {"config": {"blob": "x" * 8000}}  # an ~8 KB answer, stored for replay
 
@@ -34,8 +36,8 @@ def _patch(client: FlaskClient, key: str, idempotency_key: str) -> None:
     assert response.status_code == 200, response.get_json()
 
 
-def test_expired_answers_leave_without_their_key_coming_back() -> None:
-    app = create_app({"in_memory": True, "rate_limit": "0"})
+def test_expired_answers_leave_without_their_key_coming_back(fresh_app: AppFactory) -> None:
+    app = fresh_app(rate_limit="0")
     client, rt = app.test_client(), app.extensions["tpc_mock"]
     key = _key(client)
     for n in range(300):
@@ -46,8 +48,8 @@ def test_expired_answers_leave_without_their_key_coming_back() -> None:
     assert len(rt.idempotency) == 1 and rt.idempotency.stored_bytes < 10_000
 
 
-def test_a_replay_within_24_hours_is_still_served() -> None:
-    app = create_app({"in_memory": True})
+def test_a_replay_within_24_hours_is_still_served(fresh_app: AppFactory) -> None:
+    app = fresh_app()
     client, rt = app.test_client(), app.extensions["tpc_mock"]
     key = _key(client)
     _patch(client, key, "kept")
@@ -74,8 +76,8 @@ def _device_codes(client: FlaskClient, count: int) -> None:
         assert client.post("/api/auth/device/code", json={"client_id": "cli"}).status_code == 200
 
 
-def test_unauthenticated_device_codes_are_swept() -> None:
-    app = create_app({"in_memory": True})
+def test_unauthenticated_device_codes_are_swept(fresh_app: AppFactory) -> None:
+    app = fresh_app()
     client, store = app.test_client(), app.extensions["tpc_mock"].store
     seeded = store.count("deviceCodes")
     _device_codes(client, 200)
@@ -85,8 +87,8 @@ def test_unauthenticated_device_codes_are_swept() -> None:
     assert store.count("deviceCodes") == seeded
 
 
-def test_a_late_poll_still_hears_expired_token() -> None:
-    app = create_app({"in_memory": True})
+def test_a_late_poll_still_hears_expired_token(fresh_app: AppFactory) -> None:
+    app = fresh_app()
     client = app.test_client()
     code = client.post("/api/auth/device/code", json={"client_id": "cli"}).get_json()
     client.post("/__mock/clock", json={"advance": 1800 + SWEEP_SECONDS})
@@ -141,8 +143,8 @@ def _run_for_days(app: Flask, iterations: int, marks: dict[int, Any]) -> None:
                         rt.store.count("deviceCodes"), rt.store.count("sessions"))
 
 
-def test_a_long_run_of_unique_keys_codes_and_sessions_stays_bounded() -> None:
-    app = create_app({"in_memory": True, "rate_limit": "0"})
+def test_a_long_run_of_unique_keys_codes_and_sessions_stays_bounded(fresh_app: AppFactory) -> None:
+    app = fresh_app(rate_limit="0")
     # From iteration 550 on the request journal (1000 entries) is full, so memory is flat.
     marks: dict[int, Any] = {549: None, 899: None}
     tracemalloc.start()

@@ -20,7 +20,7 @@ from tpc_mock.config import load_config
 from tpc_mock.guard import allowed_host_names, host_is_allowed
 from tpc_mock.server import LiveServer
 
-from .helpers import assert_auth_error, assert_error
+from .helpers import AppFactory, assert_auth_error, assert_error
 from .hostile_helpers import JSON, assert_safe
 
 EVIL = "http://evil.example"
@@ -46,8 +46,9 @@ def _with_a_written_page(app: Flask) -> str:
 @pytest.mark.parametrize(("method", "path"), _control_routes())
 @pytest.mark.parametrize("origin", [EVIL, "null", "http://localhost:3000.evil.example",
                                     "http://127.0.0.1:1"])
-def test_control_api_refuses_untrusted_origins(method: str, path: str, origin: str) -> None:
-    app = create_app({"in_memory": True})
+def test_control_api_refuses_untrusted_origins(method: str, path: str, origin: str,
+                                               fresh_app: AppFactory) -> None:
+    app = fresh_app()
     page_id = _with_a_written_page(app)
     for content_type, body in ((JSON, "{}"), ("text/plain", "x"), (None, None)):
         response = app.test_client().open(path, method=method, data=body,
@@ -59,8 +60,9 @@ def test_control_api_refuses_untrusted_origins(method: str, path: str, origin: s
 
 @pytest.mark.parametrize("origin", ["http://localhost:3000", "http://127.0.0.1:5173",
                                     "http://localhost", None])
-def test_control_api_serves_trusted_origins_and_no_origin(origin: str | None) -> None:
-    client = create_app({"in_memory": True}).test_client()
+def test_control_api_serves_trusted_origins_and_no_origin(origin: str | None,
+                                                          fresh_app: AppFactory) -> None:
+    client = fresh_app().test_client()
     headers = {"Origin": origin} if origin else {}
     assert client.get("/__mock/fixtures", headers=headers).status_code == 200
     assert client.post("/__mock/reset", headers=headers).status_code == 200
@@ -73,8 +75,9 @@ def test_control_api_serves_trusted_origins_and_no_origin(origin: str | None) ->
 ])
 @pytest.mark.parametrize("path", ["/__mock/reset", "/__mock/clock", "/__mock/faults",
                                   "/__mock/requests", "/__mock/restore"])
-def test_control_writes_that_are_not_json_are_415(content_type: str, body: str, path: str) -> None:
-    app = create_app({"in_memory": True})
+def test_control_writes_that_are_not_json_are_415(content_type: str, body: str, path: str,
+                                                  fresh_app: AppFactory) -> None:
+    app = fresh_app()
     page_id = _with_a_written_page(app)
     method = "DELETE" if path == "/__mock/requests" else "POST"
     response = app.test_client().open(path, method=method, data=body, content_type=content_type)
@@ -105,15 +108,15 @@ ROUTES = ["/__mock/fixtures", "/api/v1/site/pages?productId=product_123", "/api/
 @pytest.mark.parametrize("path", ROUTES)
 @pytest.mark.parametrize("host", ["rebind.evil.example:8765", "evil.example", "localhost.evil:80",
                                   "127.0.0.1.nip.io:8765", "a:b", "[::1", "[::1]x", "x:"])
-def test_foreign_host_is_400_on_every_route(path: str, host: str) -> None:
-    client = create_app({"in_memory": True}).test_client()
+def test_foreign_host_is_400_on_every_route(path: str, host: str, fresh_app: AppFactory) -> None:
+    client = fresh_app().test_client()
     response = client.get(path, headers={"Host": host, "x-request-id": "rebind-1"})
     assert response.headers["x-request-id"] == "rebind-1"
     assert_error(response, 400, "BAD_REQUEST", "invalid host header")
 
 
-def test_foreign_host_under_api_auth_keeps_better_auths_shape() -> None:
-    client = create_app({"in_memory": True}).test_client()
+def test_foreign_host_under_api_auth_keeps_better_auths_shape(fresh_app: AppFactory) -> None:
+    client = fresh_app().test_client()
     response = client.get("/api/auth/get-session", headers={"Host": "evil.example"})
     assert_auth_error(response, 400, "BAD_REQUEST")
 
@@ -121,8 +124,8 @@ def test_foreign_host_under_api_auth_keeps_better_auths_shape() -> None:
 @pytest.mark.parametrize("host", ["127.0.0.1:8765", "localhost:8765", "LOCALHOST.:9", "[::1]:8765",
                                   "localhost", "10.1.2.3:8765", "192.168.0.7", "[fe80::1]:80",
                                   "[::ffff:127.0.0.1]:1"])
-def test_own_names_and_ip_literals_are_served(host: str) -> None:
-    client = create_app({"in_memory": True}).test_client()
+def test_own_names_and_ip_literals_are_served(host: str, fresh_app: AppFactory) -> None:
+    client = fresh_app().test_client()
     assert client.get("/__mock/fixtures", headers={"Host": host}).status_code == 200
 
 

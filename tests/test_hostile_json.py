@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 
 from tpc_mock.app import create_app
 
-from .helpers import assert_auth_error, assert_error
+from .helpers import AppFactory, assert_auth_error, assert_error
 from .hostile_helpers import JSON, MODELS, VALID, Api, assert_safe
 
 DEEP = "[" * 100_000 + "]" * 100_000
@@ -53,9 +53,10 @@ def shared() -> tuple[FlaskClient, dict[str, dict[str, str]]]:
 
 
 @pytest.mark.parametrize(("method", "path"), _write_routes())
-def test_deep_nesting_answers_every_caller_alike(method: str, path: str) -> None:
+def test_deep_nesting_answers_every_caller_alike(method: str, path: str,
+                                                 fresh_app: AppFactory) -> None:
     """Bearer and cookie callers with an Idempotency-Key used to get a 500 (RecursionError)."""
-    app = create_app({"in_memory": True, "rate_limit": "0"})
+    app = fresh_app(rate_limit="0")
     client = app.test_client()
     callers = _callers(client)
     store = app.extensions["tpc_mock"].store
@@ -103,9 +104,10 @@ def test_non_finite_numbers_in_page_bodies_are_400(method: str, number: str) -> 
 
 
 @pytest.mark.parametrize(("method", "path"), _write_routes())
-def test_no_write_route_stores_a_non_finite_number(method: str, path: str) -> None:
+def test_no_write_route_stores_a_non_finite_number(method: str, path: str,
+                                                   fresh_app: AppFactory) -> None:
     """Routes that read a body answer 400; those that ignore it (DELETE an app) store nothing."""
-    app = create_app({"in_memory": True, "rate_limit": "0"})
+    app = fresh_app(rate_limit="0")
     client = app.test_client()
     callers = _callers(client)
     for headers in callers.values():
@@ -119,8 +121,8 @@ def test_no_write_route_stores_a_non_finite_number(method: str, path: str) -> No
 
 
 @pytest.mark.parametrize("path", ["/api/auth/sign-in/email", "/api/auth/device/code"])
-def test_auth_routes_refuse_non_finite_numbers(path: str) -> None:
-    client = create_app({"in_memory": True}).test_client()
+def test_auth_routes_refuse_non_finite_numbers(path: str, fresh_app: AppFactory) -> None:
+    client = fresh_app().test_client()
     response = client.post(path, data='{"email":NaN,"password":Infinity,"client_id":NaN}',
                            content_type=JSON, headers={"Origin": "http://localhost:3000"})
     assert response.status_code == 400, response.get_json()
@@ -128,8 +130,8 @@ def test_auth_routes_refuse_non_finite_numbers(path: str) -> None:
     assert "code" in body or "error" in body
 
 
-def test_control_api_refuses_non_finite_numbers() -> None:
-    client = create_app({"in_memory": True}).test_client()
+def test_control_api_refuses_non_finite_numbers(fresh_app: AppFactory) -> None:
+    client = fresh_app().test_client()
     response = client.post("/__mock/clock", data='{"advance":NaN}', content_type=JSON)
     assert_error(response, 400, "BAD_REQUEST", "malformed JSON body")
 
@@ -152,8 +154,8 @@ def test_a_data_file_holding_nan_still_loads_and_serves_valid_json(tmp_path: Any
     assert parsed["data"]["config"] == {"x": None, "y": [None, None, 1.5]}
 
 
-def test_better_auth_routes_keep_their_shape_for_deep_bodies() -> None:
-    client = create_app({"in_memory": True}).test_client()
+def test_better_auth_routes_keep_their_shape_for_deep_bodies(fresh_app: AppFactory) -> None:
+    client = fresh_app().test_client()
     response = client.post("/api/auth/device/token", data=DEEP, content_type=JSON)
     body = response.get_json()
     assert response.status_code == 400 and body["error"] == "invalid_request", body

@@ -101,6 +101,7 @@ def test_sov_by_dimension_adds_up(client: FlaskClient, full_key: str, by: str) -
     assert {r["dimension"] for r in data["rows"]} == {by}
     assert sum(r["runs"] for r in data["rows"]) == own["runs"]
     assert sum(r["mentions"] for r in data["rows"]) == own["mentions"]
+    assert data["rows"]
     assert all(r["label"] and r["label"] != r["key"] for r in data["rows"])
     assert [r["sov"] for r in data["rows"]] == sorted((r["sov"] for r in data["rows"]), reverse=True)
 

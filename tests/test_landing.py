@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from tpc_mock.app import create_app
+from .helpers import AppFactory
 
 
 def test_the_start_page_links_what_a_newcomer_looks_for(client: FlaskClient) -> None:
@@ -17,8 +17,8 @@ def test_the_start_page_links_what_a_newcomer_looks_for(client: FlaskClient) -> 
     assert response.headers["x-request-id"]
 
 
-def test_the_start_page_says_when_the_control_api_is_off() -> None:
-    page = create_app({"in_memory": True, "control": False}).test_client().get("/")
+def test_the_start_page_says_when_the_control_api_is_off(fresh_app: AppFactory) -> None:
+    page = fresh_app(control=False).test_client().get("/")
     assert 'href="/__mock/fixtures"' not in page.get_data(as_text=True)
     assert "turned off" in page.get_data(as_text=True)
 

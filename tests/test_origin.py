@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from tests.helpers import assert_error
+from tests.helpers import AppFactory, assert_error
 from tpc_mock.auth.sessions import COOKIE_NAME
 
 BODY = {"productId": "product_123", "pages": [{"slug": "origin-test", "title": "t", "content": "c"}]}
@@ -41,10 +41,10 @@ def test_trusted_and_own_origin_pass(client: FlaskClient, session_cookie: str, o
     assert response.get_json()["data"]["createdCount"] == 1
 
 
-def test_configured_cors_origin_replaces_defaults(session_cookie: str) -> None:
-    from tpc_mock.app import create_app
+def test_configured_cors_origin_replaces_defaults(session_cookie: str,
+                                                  fresh_app: AppFactory) -> None:
 
-    client = create_app({"in_memory": True, "cors_origins": ["http://app.test:1234"]}).test_client()
+    client = fresh_app(cors_origins=["http://app.test:1234"]).test_client()
     _signed_in(client, session_cookie)
     denied = client.post("/api/v1/site/pages", json=BODY, headers={"Origin": "http://localhost:5173"})
     assert_error(denied, 403, "FORBIDDEN", "invalid_origin")

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from tests.helpers import assert_error
+from tests.helpers import AppFactory, assert_error
 from tpc_mock.auth.sessions import COOKIE_NAME, SECURE_COOKIE_NAME
 
 PAGES = "/api/v1/site/pages?productId=product_123"
@@ -77,10 +77,10 @@ def test_unknown_api_key_in_authorization_is_refused_as_api_key(client: FlaskCli
     assert_error(response, 401, "UNAUTHORIZED", "invalid api key")
 
 
-def test_api_key_in_authorization_is_rate_limited_like_x_api_key(full_key: str) -> None:
-    from tpc_mock.app import create_app
+def test_api_key_in_authorization_is_rate_limited_like_x_api_key(full_key: str,
+                                                                 fresh_app: AppFactory) -> None:
 
-    client = create_app({"in_memory": True, "rate_limit": "2/60"}).test_client()
+    client = fresh_app(rate_limit="2/60").test_client()
     for _ in range(2):
         assert client.get(PAGES, headers={"Authorization": full_key}).status_code == 200
     assert_error(client.get(PAGES, headers={"x-api-key": full_key}), 429, "TOO_MANY_REQUESTS",
@@ -109,9 +109,9 @@ def test_session_token_as_bearer_gets_full_catalog(client: FlaskClient, creds: d
     assert len(data["scopes"]) == 10
 
 
-def test_cookie_signed_with_another_secret_is_refused(creds: dict[str, Any]) -> None:
-    from tpc_mock.app import create_app
+def test_cookie_signed_with_another_secret_is_refused(creds: dict[str, Any],
+                                                      fresh_app: AppFactory) -> None:
 
-    client = create_app({"in_memory": True, "secret": "another-secret"}).test_client()
+    client = fresh_app(secret="another-secret").test_client()
     client.set_cookie(COOKIE_NAME, creds["sessions"][0]["cookie"].split("=", 1)[1])
     assert_error(client.get(PAGES), 401, "UNAUTHORIZED", "authentication required")

@@ -121,6 +121,7 @@ def test_knowledge_retrieve_finds_the_pricing_page(client: FlaskClient, full_key
     assert top["title"] == "Pricing" and "Simple plans" in top["snippet"]
     assert set(top["source"]) == {"documentId", "sourceUrl", "documentType", "chunkId"}
     assert top["source"]["sourceUrl"].startswith("https://")
+    assert data["items"]
     assert all(0 < i["score"] <= 1 for i in data["items"])
     scores = [i["score"] for i in data["items"]]
     assert scores == sorted(scores, reverse=True)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from tests.helpers import assert_error
+from tests.helpers import AppFactory, assert_error
 
 PAGES = "/api/v1/site/pages"
 ISO_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
@@ -85,14 +85,14 @@ def test_filters(client: FlaskClient, full_key: str) -> None:
     active = _all_items(client, full_key)
     archived = _all_items(client, full_key, archivedStatus="archived")
     assert len(active) + len(archived) == len(everything)
-    assert all(i["deletedAt"] is None for i in active)
-    assert all(i["deletedAt"] for i in archived)
+    assert active and all(i["deletedAt"] is None for i in active)
+    assert archived and all(i["deletedAt"] for i in archived)
     drafts = _all_items(client, full_key, status="draft")
     assert drafts and all(i["status"] == "draft" for i in drafts)
     manual = _all_items(client, full_key, isManual="true")
     assert manual and all(i["isManual"] for i in manual)
     blog = _all_items(client, full_key, pathPrefix="blog/")
-    assert all(i["filePath"].startswith("blog/") for i in blog)
+    assert blog and all(i["filePath"].startswith("blog/") for i in blog)
     typed = _all_items(client, full_key, type="page")
     assert typed and all(i["type"] == "page" for i in typed)
     by_domain = _all_items(client, full_key, domainId="domain_123")
@@ -104,7 +104,7 @@ def test_filters(client: FlaskClient, full_key: str) -> None:
     assert _all_items(client, full_key, hasContent="false") == []
     found = _all_items(client, full_key, q="PRICING")
     assert "page_123" in [i["id"] for i in found]
-    assert all("pricing" in (i["title"] + i["filePath"]).lower() for i in found)
+    assert found and all("pricing" in (i["title"] + i["filePath"]).lower() for i in found)
     assert len(found) < len(active)
 
 
@@ -316,10 +316,9 @@ def test_idempotency_expires_after_24h(client: FlaskClient, app: Any, full_key: 
 
 
 # -- rate limit -----------------------------------------------------------------
-def test_rate_limit_fixed_window(full_key: str) -> None:
-    from tpc_mock.app import create_app
+def test_rate_limit_fixed_window(full_key: str, fresh_app: AppFactory) -> None:
 
-    app = create_app({"in_memory": True, "rate_limit": "3/60"})
+    app = fresh_app(rate_limit="3/60")
     client = app.test_client()
     for _ in range(3):
         assert _list(client, full_key).status_code == 200
@@ -337,12 +336,12 @@ def test_rate_limit_default_is_300_per_minute(client: FlaskClient, full_key: str
     assert statuses[:300] == [200] * 300 and statuses[300] == 429
 
 
-def test_rate_limit_off_and_sessions_unlimited(creds: dict[str, Any], full_key: str) -> None:
-    from tpc_mock.app import create_app
+def test_rate_limit_off_and_sessions_unlimited(creds: dict[str, Any], full_key: str,
+                                               fresh_app: AppFactory) -> None:
 
-    client = create_app({"in_memory": True, "rate_limit": "0"}).test_client()
+    client = fresh_app(rate_limit="0").test_client()
     assert all(_list(client, full_key, pageSize=1).status_code == 200 for _ in range(320))
-    limited = create_app({"in_memory": True, "rate_limit": "1/60"}).test_client()
+    limited = fresh_app(rate_limit="1/60").test_client()
     bearer = {"Authorization": "Bearer " + creds["bearerTokens"][0]["token"]}
     assert all(limited.get(PAGES + "?productId=product_123", headers=bearer).status_code == 200
                for _ in range(3))
@@ -365,10 +364,10 @@ def test_empty_page_id_breaks_the_schema(client: FlaskClient, full_key: str) -> 
     assert "page_123" in [i["id"] for i in _all_items(client, full_key)]
 
 
-def test_rate_limited_request_is_journaled_with_its_key(full_key: str) -> None:
-    from tpc_mock.app import create_app
+def test_rate_limited_request_is_journaled_with_its_key(full_key: str,
+                                                        fresh_app: AppFactory) -> None:
 
-    app = create_app({"in_memory": True, "rate_limit": "1/60"})
+    app = fresh_app(rate_limit="1/60")
     client = app.test_client()
     _list(client, full_key)
     assert _list(client, full_key).status_code == 429

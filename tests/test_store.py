@@ -191,6 +191,7 @@ def test_reset_restores_only_written_tables_fully(seed_tables: Any) -> None:
     untouched = store.get("products", "product_123")
     store.reset()
     assert store.get("scratch", "x") is None
+    assert store.find("apiKeys", "organizationId", "org_123")
     assert all(k.get("lastRequest") is None for k in store.find("apiKeys", "organizationId", "org_123"))
     assert store.get("pages", "page_123")["title"] == "Pricing"
     assert "page_123" in {p["id"] for p in store.find("pages", "productId", "product_123")}

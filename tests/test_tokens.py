@@ -83,6 +83,7 @@ def test_list_sessions_shows_device_tokens_with_their_token(client: FlaskClient,
     assert {"createdAt", "expiresAt", "userAgent"} <= set(granted)
     text = str(sessions)
     assert "tokenHash" not in text and "tokenSealed" not in text
+    assert sessions
     assert all(s["userId"] == "user_owner" and s["token"] for s in sessions)
     assert token not in str(rt.store.get("sessions", granted["id"])), "stored sealed only"
 

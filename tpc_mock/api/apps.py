@@ -7,12 +7,13 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from ..envelope import ok
-from ..web import current_caller, idempotent, json_body, query_args, runtime, validate
+from ..web import current_caller, json_body, query_args, runtime, validate
 from . import app_domains as domains
 from . import app_llms as llms
 from . import app_model as apps
 from . import app_resources as resources
 from . import route_model as routes
+from .idempotent import idempotent
 from .registry import operation
 
 bp = Blueprint("apps", __name__)

@@ -18,7 +18,8 @@ from ..clock import iso
 from ..envelope import Conflict, ValidationError, not_found, ok
 from ..runtime import Runtime
 from ..store import declare_index
-from ..web import current_caller, idempotent, json_body, query_args, runtime, validate
+from ..web import current_caller, json_body, query_args, runtime, validate
+from .idempotent import idempotent
 from .insights_model import invalid, reachable_brand
 from .models import OMITTED, Model
 from .registry import operation

@@ -15,8 +15,9 @@ from pydantic import Field
 from ..envelope import ok
 from ..runtime import Runtime
 from ..store import declare_index
-from ..web import current_caller, idempotent, json_body, runtime, validate
+from ..web import current_caller, json_body, runtime, validate
 from .app_model import new_id, now_iso, target_organization
+from .idempotent import idempotent
 from .models import OMITTED, Model
 from .registry import operation
 

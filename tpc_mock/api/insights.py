@@ -10,7 +10,8 @@ from pydantic import Field
 from ..auth.resolve import Caller, reject_api_keys, require
 from ..envelope import not_found, ok
 from ..runtime import Runtime
-from ..web import current_caller, idempotent, json_body, query_args, runtime, validate
+from ..web import current_caller, json_body, query_args, runtime, validate
+from .idempotent import idempotent
 from .insights_model import list_conversation_queries, paged, share_of_voice
 from .models import OMITTED, Model
 from .registry import SECURITY_NO_API_KEY, operation

@@ -18,7 +18,8 @@ from pydantic import Field
 from ..auth.resolve import Caller
 from ..envelope import ok
 from ..runtime import Runtime
-from ..web import current_caller, idempotent, json_body, runtime, validate
+from ..web import current_caller, json_body, runtime, validate
+from .idempotent import idempotent
 from .models import OMITTED, Model
 from .registry import operation
 from .scope import product_domains, reachable_product, source_url

@@ -29,7 +29,6 @@ class Operation:
     security: str = SECURITY_ALL
     query: type[BaseModel] | None = None
     body: type[BaseModel] | None = None
-    response: type[BaseModel] | None = None
     headers: tuple[str, ...] = ()
     content_type: str = "application/json"
     extra_params: list[dict[str, Any]] = field(default_factory=list)

@@ -14,8 +14,9 @@ from ..auth.resolve import Caller
 from ..envelope import ERROR_CLASSES, ValidationError, not_found, ok
 from ..runtime import Runtime
 from ..store import declare_index
-from ..web import current_caller, idempotent, json_body, runtime, validate
+from ..web import current_caller, json_body, runtime, validate
 from .app_model import now_iso
+from .idempotent import idempotent
 from .models import Model
 from .registry import operation
 

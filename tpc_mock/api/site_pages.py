@@ -14,7 +14,8 @@ from ..clock import iso
 from ..envelope import ValidationError, ok
 from ..runtime import Runtime
 from ..store import declare_ordered_index
-from ..web import cached_read, current_caller, idempotent, json_body, query_args, runtime, validate
+from ..web import cached_read, current_caller, json_body, query_args, runtime, validate
+from .idempotent import idempotent
 from .registry import operation
 from .scope import domain_refs, pages_at, product_domains, reachable_product, scope_of, source_url
 from .site_page_models import (

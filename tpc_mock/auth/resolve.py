@@ -42,10 +42,6 @@ class Caller:
         return organization_id in self.org_ids
 
 
-def _journal_id(caller: Caller) -> str | None:
-    return caller.key_start if caller.kind == "apiKey" else caller.id
-
-
 def _user_orgs(rt: Runtime, user_id: str) -> frozenset[str]:
     return frozenset(m["organizationId"] for m in rt.store.find("members", "userId", user_id))
 
