@@ -174,3 +174,23 @@ def test_sigterm_flushes_last_request_of_keys(tmp_path: Path) -> None:
                             headers={"x-api-key": key}).status_code == 200
     stored = json.loads(data.read_text())["apiKeys"]
     assert any(record["lastRequest"] for record in stored.values())
+
+
+def test_seed_summary_without_reading_every_table(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A data-file server reads only the seed's credentials and small tables, same result."""
+    from tpc_mock import seeding
+
+    written = tmp_path / "seed.json"
+    seeding.write_seed(generate_seed(pages=80), written)
+    compact = tmp_path / "compact.json"
+    compact.write_text(json.dumps(seeding.load_seed(written, cache=False)))  # another layout
+    expected = seeding.seed_summary(seeding.load_seed(written, cache=False))
+    assert expected["credentials"]["apiKeys"] and expected["tables"]["users"]
+    assert seeding.read_seed_summary(compact) == expected  # read whole, the same answer
+
+    def whole_file_read(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("the written layout is read without parsing every table")
+
+    monkeypatch.setattr(seeding, "load_seed", whole_file_read)
+    assert seeding.read_seed_summary(written) == expected

@@ -12,7 +12,7 @@ from .config import Config
 from .idempotency import IdempotencyCache
 from .ratelimit import RateLimiter
 from .readcache import ReadCache
-from .seeding import load_seed, seed_summary
+from .seeding import load_seed, read_seed_summary, seed_summary
 from .store import Store
 from .sweeper import Sweeper
 
@@ -72,15 +72,15 @@ class Runtime:
     def from_config(cls, config: Config) -> Runtime:
         """Build the store from the seed, or from the data file when there is one.
 
-        On an existing data file the seed is read for its credentials and dropped, so
-        its records are not kept twice; a reset reads it again.
+        On an existing data file only the seed's credentials and small tables are read,
+        so its records are not kept twice; a reset reads it whole.
         """
         if config.data is None or not config.data.exists():
             seed = load_seed(config.seed, cache=config.data is None)
             store = Store(seed["tables"], path=config.data)
             rt = cls(config=config, store=store, seed=seed_summary(seed))
         else:
-            summary = seed_summary(load_seed(config.seed, cache=False))
+            summary = read_seed_summary(config.seed)
             store = Store(lambda: load_seed(config.seed, cache=False)["tables"],
                           path=config.data)
             rt = cls(config=config, store=store, seed=summary)
