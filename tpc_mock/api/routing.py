@@ -11,7 +11,7 @@ from flask import Blueprint
 from pydantic import Field, field_validator
 
 from ..auth.resolve import Caller
-from ..envelope import ERROR_CLASSES, ValidationError, not_found, ok
+from ..envelope import BusinessLogicError, ValidationError, not_found, ok
 from ..runtime import Runtime
 from ..store import declare_index
 from ..web import current_caller, json_body, runtime, validate
@@ -21,7 +21,6 @@ from .models import Model
 from .registry import operation
 
 bp = Blueprint("routing", __name__)
-BusinessLogicError = ERROR_CLASSES["BUSINESS_LOGIC_ERROR"]
 declare_index("routingConfigs", "domainId")
 
 
