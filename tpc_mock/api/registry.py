@@ -1,15 +1,21 @@
-"""Operations: one declaration drives the Flask route, validation and the OpenAPI document."""
+"""Operations: one declaration drives the Flask route, the caller and scope check, validation,
+idempotency, the envelope and the OpenAPI document."""
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, request
 from pydantic import BaseModel
 from werkzeug.routing import BaseConverter
+
+from ..envelope import ok
+from ..web import cached_read, current_caller, json_body, query_args, runtime, validate
+from .idempotent import idempotent
 
 # Who may call: every credential, no API keys, internal (no API keys, not in TPC's
 # public document), or markdown (keys in either header).
@@ -32,6 +38,8 @@ class Operation:
     headers: tuple[str, ...] = ()
     content_type: str = "application/json"
     extra_params: list[dict[str, Any]] = field(default_factory=list)
+    cached: bool = False  # a read answered from the read cache while nothing is written
+    idempotent: bool | None = None  # Idempotency-Key replays; None: every write
 
 
 class ResourceId(BaseConverter):
@@ -58,13 +66,59 @@ def openapi_path(rule: str) -> str:
 def operation(
     bp: Blueprint, rule: str, method: str, operation_id: str, summary: str, tag: str, **meta: Any
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a view under `rule` and record it for the OpenAPI document."""
+    """Register a view under `rule` and record it for the OpenAPI document.
+
+    A handler, a function taking `(rt, caller, args, **path)`, gets everything the
+    declaration says: the caller resolved and held to `scopes`, `args` validated from
+    `query` or `body` (else None), the `headers` it declares as `headers=`, idempotency for
+    writes, the read cache when `cached`; it returns data, which is wrapped in `ok(...)`.
+    A view without a `caller` parameter (not yet converted) does those steps itself.
+    """
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         op = Operation(method, openapi_path(rule), operation_id, summary, tag, **meta)
         OPERATIONS.append(op)
         _BY_ID[operation_id] = op
-        bp.add_url_rule(rule, endpoint=operation_id, view_func=view, methods=[method])
+        served = _handled(op, view) if "caller" in inspect.signature(view).parameters else view
+        served.tpc_scopes = op.scopes  # type: ignore[attr-defined]  # what idempotency replays check
+        bp.add_url_rule(rule, endpoint=operation_id, view_func=served, methods=[method])
         return view
 
     return decorate
+
+
+def _args(op: Operation) -> Any:
+    """The operation's validated input: its query model, else its body model, else None."""
+    if op.query is not None:
+        return query_args(op.query)
+    if op.body is not None:
+        return validate(op.body, json_body())
+    return None
+
+
+def _handled(op: Operation, handler: Callable[..., Any]) -> Callable[..., Any]:
+    """The Flask view that runs `handler` the way `op` declares."""
+    if op.query is not None and op.body is not None:
+        raise TypeError(f"{op.operation_id}: a handler takes a query or a body model, not both")
+    scopes = list(op.scopes)
+    names = op.headers
+
+    def answer(caller: Any, path: dict[str, Any]) -> dict[str, Any]:
+        extra = {"headers": {n: request.headers.get(n) for n in names}} if names else {}
+        return ok(handler(runtime(), caller, _args(op), **extra, **path))
+
+    def view(**path: Any) -> Any:
+        caller = current_caller(scopes)
+        if op.cached:  # looked up after the caller is resolved; input validated on a miss
+            return cached_read(caller, lambda: answer(caller, path))
+        return answer(caller, path)
+
+    view.__name__ = view.__qualname__ = handler.__name__
+    view.__doc__ = handler.__doc__
+    writes = method_writes(op.method) if op.idempotent is None else op.idempotent
+    return idempotent(view) if writes else view
+
+
+def method_writes(method: str) -> bool:
+    """Whether an operation with this method changes something (and so takes idempotency)."""
+    return method not in ("GET", "HEAD", "OPTIONS")
