@@ -13,6 +13,7 @@ from flask import Blueprint, request
 from pydantic import BaseModel
 from werkzeug.routing import BaseConverter
 
+from ..auth.resolve import Caller, reject_api_keys, require
 from ..envelope import ok
 from ..web import cached_read, current_caller, json_body, query_args, runtime, validate
 from .idempotent import idempotent
@@ -40,6 +41,7 @@ class Operation:
     extra_params: list[dict[str, Any]] = field(default_factory=list)
     cached: bool = False  # a read answered from the read cache while nothing is written
     idempotent: bool | None = None  # Idempotency-Key replays; None: every write
+    status: int = 200  # a handler's success status
 
 
 class ResourceId(BaseConverter):
@@ -69,9 +71,10 @@ def operation(
     """Register a view under `rule` and record it for the OpenAPI document.
 
     A handler, a function taking `(rt, caller, args, **path)`, gets everything the
-    declaration says: the caller resolved and held to `scopes`, `args` validated from
+    declaration says: the caller resolved, held to `security` and `scopes`, `args` validated from
     `query` or `body` (else None), the `headers` it declares as `headers=`, idempotency for
-    writes, the read cache when `cached`; it returns data, which is wrapped in `ok(...)`.
+    writes, the read cache when `cached`; it returns data, which is wrapped in `ok(...)` and
+    answered with `status`.
     A view without a `caller` parameter (not yet converted) does those steps itself.
     """
 
@@ -103,12 +106,13 @@ def _handled(op: Operation, handler: Callable[..., Any]) -> Callable[..., Any]:
     scopes = list(op.scopes)
     names = op.headers
 
-    def answer(caller: Any, path: dict[str, Any]) -> dict[str, Any]:
+    def answer(caller: Caller, path: dict[str, Any]) -> Any:
         extra = {"headers": {n: request.headers.get(n) for n in names}} if names else {}
-        return ok(handler(runtime(), caller, _args(op), **extra, **path))
+        body = ok(handler(runtime(), caller, _args(op), **extra, **path))
+        return (body, op.status) if op.status != 200 else body
 
     def view(**path: Any) -> Any:
-        caller = current_caller(scopes)
+        caller = _caller(op.security, scopes)
         if op.cached:  # looked up after the caller is resolved; input validated on a miss
             return cached_read(caller, lambda: answer(caller, path))
         return answer(caller, path)
@@ -117,6 +121,18 @@ def _handled(op: Operation, handler: Callable[..., Any]) -> Callable[..., Any]:
     view.__doc__ = handler.__doc__
     writes = method_writes(op.method) if op.idempotent is None else op.idempotent
     return idempotent(view) if writes else view
+
+
+def _caller(security: str, scopes: list[str]) -> Caller:
+    """The request's caller, refused when `security` excludes its kind or it lacks `scopes`."""
+    if security == SECURITY_ALL:
+        return current_caller(scopes)
+    caller = current_caller()
+    if security == SECURITY_NO_API_KEY:  # refused before any scope check
+        reject_api_keys(caller, "auth_method_not_allowed")
+    else:
+        reject_api_keys(caller)
+    return require(caller, scopes)
 
 
 def method_writes(method: str) -> bool:
