@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response
+from flask import Blueprint
 
 from ..auth.resolve import Caller
 from ..runtime import Runtime
-from ..web import current_caller, query_args, runtime
 from . import app_domains as domains
 from . import app_llms as llms
 from . import app_model as apps
@@ -169,8 +168,6 @@ def create_app_routes_batch(rt: Runtime, caller: Caller, args: routes.RouteBatch
 
 @operation(bp, APP + "/llms-txt", "GET", "getAppsAppIdLlmsTxt", "Generate App llms.txt", TAG,
            scopes=READ, query=llms.LlmsTxtQuery, content_type="text/plain")
-def get_app_llms_txt(appId: str) -> Any:
-    caller = current_caller(READ)
-    args = query_args(llms.LlmsTxtQuery)
-    text = llms.llms_txt(runtime(), caller, appId, args.pathPrefix)
-    return Response(text, mimetype="text/plain")
+def get_app_llms_txt(rt: Runtime, caller: Caller, args: llms.LlmsTxtQuery, *,
+                     appId: str) -> str:
+    return llms.llms_txt(rt, caller, appId, args.pathPrefix)

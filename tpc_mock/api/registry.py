@@ -3,13 +3,12 @@ idempotency, the envelope and the OpenAPI document."""
 
 from __future__ import annotations
 
-import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint, request
+from flask import Blueprint, Response, request
 from pydantic import BaseModel
 from werkzeug.routing import BaseConverter
 
@@ -23,6 +22,7 @@ from .idempotent import idempotent
 SECURITY_ALL = "all"
 SECURITY_NO_API_KEY = "no-api-key"
 SECURITY_INTERNAL = "internal"
+JSON = "application/json"
 
 
 @dataclass
@@ -37,7 +37,7 @@ class Operation:
     query: type[BaseModel] | None = None
     body: type[BaseModel] | None = None
     headers: tuple[str, ...] = ()
-    content_type: str = "application/json"
+    content_type: str = JSON  # anything else: the handler returns the text to send
     extra_params: list[dict[str, Any]] = field(default_factory=list)
     cached: bool = False  # a read answered from the read cache while nothing is written
     idempotent: bool | None = None  # Idempotency-Key replays; None: every write
@@ -52,12 +52,6 @@ class ResourceId(BaseConverter):
 
 
 OPERATIONS: list[Operation] = []
-_BY_ID: dict[str, Operation] = {}
-
-
-def operation_for(endpoint: str | None) -> Operation | None:
-    """The declared operation behind a Flask endpoint (`blueprint.operationId`)."""
-    return _BY_ID.get((endpoint or "").rsplit(".", 1)[-1])
 
 
 def openapi_path(rule: str) -> str:
@@ -68,24 +62,22 @@ def openapi_path(rule: str) -> str:
 def operation(
     bp: Blueprint, rule: str, method: str, operation_id: str, summary: str, tag: str, **meta: Any
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a view under `rule` and record it for the OpenAPI document.
+    """Register the handler of an operation under `rule` and record it for the OpenAPI document.
 
-    A handler, a function taking `(rt, caller, args, **path)`, gets everything the
-    declaration says: the caller resolved, held to `security` and `scopes`, `args` validated from
-    `query` or `body` (else None), the `headers` it declares as `headers=`, idempotency for
-    writes, the read cache when `cached`; it returns data, which is wrapped in `ok(...)` and
-    answered with `status`.
-    A view without a `caller` parameter (not yet converted) does those steps itself.
+    The handler takes `(rt, caller, args, **path)` and gets everything the declaration says:
+    the caller resolved and held to `security` and `scopes`, `args` validated from `query` or
+    `body` (else None), the request headers it declares as `headers=`, idempotency for
+    writes, the read cache when `cached`. It returns data, which is wrapped in `ok(...)` and
+    answered with `status` (or text, sent as `content_type` when that is not JSON).
     """
 
-    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+    def decorate(handler: Callable[..., Any]) -> Callable[..., Any]:
         op = Operation(method, openapi_path(rule), operation_id, summary, tag, **meta)
         OPERATIONS.append(op)
-        _BY_ID[operation_id] = op
-        served = _handled(op, view) if "caller" in inspect.signature(view).parameters else view
-        served.tpc_scopes = op.scopes  # type: ignore[attr-defined]  # what idempotency replays check
-        bp.add_url_rule(rule, endpoint=operation_id, view_func=served, methods=[method])
-        return view
+        view = _handled(op, handler)
+        view.tpc_scopes = op.scopes  # type: ignore[attr-defined]  # what idempotency replays check
+        bp.add_url_rule(rule, endpoint=operation_id, view_func=view, methods=[method])
+        return handler
 
     return decorate
 
@@ -108,7 +100,10 @@ def _handled(op: Operation, handler: Callable[..., Any]) -> Callable[..., Any]:
 
     def answer(caller: Caller, path: dict[str, Any]) -> Any:
         extra = {"headers": {n: request.headers.get(n) for n in names}} if names else {}
-        body = ok(handler(runtime(), caller, _args(op), **extra, **path))
+        data = handler(runtime(), caller, _args(op), **extra, **path)
+        if op.content_type != JSON:  # a text answer, as it is, outside the envelope
+            return Response(data, status=op.status, mimetype=op.content_type)
+        body = ok(data)
         return (body, op.status) if op.status != 200 else body
 
     def view(**path: Any) -> Any:
