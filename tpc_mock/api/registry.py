@@ -73,8 +73,8 @@ def operation(
 
     def decorate(handler: Callable[..., Any]) -> Callable[..., Any]:
         op = Operation(method, openapi_path(rule), operation_id, summary, tag, **meta)
+        view = _handled(op, handler)  # refuses a declaration it cannot serve, before recording it
         OPERATIONS.append(op)
-        view = _handled(op, handler)
         view.tpc_scopes = op.scopes  # type: ignore[attr-defined]  # what idempotency replays check
         bp.add_url_rule(rule, endpoint=operation_id, view_func=view, methods=[method])
         return handler
