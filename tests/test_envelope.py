@@ -115,3 +115,35 @@ def test_fixed_words_are_not_ids(client: FlaskClient, full_key: str, method: str
     response = client.open(path, method=method, json={}, headers={"x-api-key": full_key})
     assert_error(response, 405, "METHOD_NOT_ALLOWED", "method not allowed")
     assert allowed <= {m.strip() for m in response.headers["Allow"].split(",")}
+
+
+def test_error_classes_are_declared_not_generated() -> None:
+    from tpc_mock import envelope
+
+    for code, cls in ERROR_CLASSES.items():
+        assert cls.__module__ == "tpc_mock.envelope" and cls.code == code
+        assert getattr(envelope, cls.__name__) is cls
+    assert envelope.ValidationError().status == 422 and envelope.NotFound("x").message == "x"
+
+
+def test_body_on_each_path() -> None:
+    from tpc_mock.auth.device import DeviceError
+    from tpc_mock.auth.oauth_common import OAuthError
+    from tpc_mock.auth.sessions import InvalidEmail
+    from tpc_mock.envelope import BetterAuthError, NotFound, UnexpectedError, error_for
+
+    assert NotFound("page not found").body_on("/api/v1/site/pages") == {
+        "ok": False, "code": "NOT_FOUND", "message": "page not found"}
+    assert NotFound().body_on("/api/auth/x") == {"code": "NOT_FOUND", "message": "not found"}
+    assert isinstance(InvalidEmail(), BetterAuthError)
+    assert (InvalidEmail().status, InvalidEmail().body_on("/api/auth/sign-in/email")) == (
+        400, {"code": "INVALID_EMAIL", "message": "Invalid email"})
+    assert BetterAuthError(403, "X_Y", "m").body_on("/api/auth/a") == {"code": "X_Y", "message": "m"}
+    assert UnexpectedError().body_on("/api/auth/a") == error_body("INTERNAL", "internal error")
+    assert OAuthError("invalid_grant", "bad").body_on("/api/auth/oauth2/token") == {
+        "error": "invalid_grant", "error_description": "bad"}
+    assert DeviceError("slow_down", "s").body_on("/device") == {
+        "error": "slow_down", "error_description": "s"}
+    teapot = error_for("TEAPOT", "injected", 418, {"Allow": "GET"})
+    assert (teapot.status, teapot.headers, teapot.body()) == (
+        418, {"Allow": "GET"}, error_body("TEAPOT", "injected"))

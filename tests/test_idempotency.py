@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 import requests
+from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.helpers import assert_error
@@ -91,3 +92,14 @@ def test_fault_on_auth_routes_uses_better_auth_shape(client: FlaskClient) -> Non
     assert response.status_code == 503
     assert response.get_json() == {"code": "SERVICE_UNAVAILABLE",
                                    "message": "injected fault: service_unavailable"}
+
+
+def test_every_write_operation_is_idempotent_and_knows_its_scopes(app: Flask) -> None:
+    from tpc_mock.api.registry import OPERATIONS
+
+    views = {endpoint.rsplit(".", 1)[-1]: view for endpoint, view in app.view_functions.items()}
+    assert len(OPERATIONS) >= 45
+    for op in OPERATIONS:
+        view = views[op.operation_id]
+        assert getattr(view, "tpc_idempotent", False) is (op.method != "GET"), op.operation_id
+        assert view.tpc_scopes == op.scopes, op.operation_id

@@ -65,3 +65,19 @@ def test_operation_enforces_its_declared_scopes(app: Flask, client: FlaskClient,
     body: dict[str, Any] = assert_error(response, 403, "FORBIDDEN", "insufficient_scope")
     assert body["details"] == {"requiredScopes": list(op.scopes),
                                "missingScopes": list(op.scopes)}
+
+
+def test_a_handler_takes_a_query_or_a_body_model_not_both() -> None:
+    from flask import Blueprint
+    from pydantic import BaseModel
+
+    from tpc_mock.api.registry import operation
+
+    class Nothing(BaseModel):
+        pass
+
+    before = len(OPERATIONS)
+    with pytest.raises(TypeError, match="not both"):
+        operation(Blueprint("scratch", __name__), "/scratch", "POST", "postScratch", "s", "t",
+                  query=Nothing, body=Nothing)(lambda rt, caller, args: None)
+    assert len(OPERATIONS) == before

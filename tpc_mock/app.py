@@ -16,10 +16,11 @@ from werkzeug.exceptions import HTTPException
 from .auth.resolve import presented_credentials
 from .clock import iso
 from .config import Config, load_config
-from .envelope import ERROR_CODES, ApiError, error_body
+from .envelope import ApiError, UnexpectedError, error_for
 from .explain import ANSWER, error_fields, keep_answer
 from .jsonprovider import OrjsonProvider
 from .runtime import Runtime
+from .web import error_response
 
 REQUEST_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 HTTP_CODES = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND",
@@ -160,18 +161,8 @@ def _start_request() -> Response | None:
         g.tpc_reason = "injected fault"
         g.tpc_fault = fault.id
         message = fault.message or f"injected fault: {code.lower()}"
-        if request.path.startswith("/api/auth"):  # better-auth's error shape there
-            return _json({"code": code, "message": message}, fault.status)
-        return _json(error_body(code, message), fault.status)
+        return error_response(error_for(code, message, fault.status))
     return None
-
-
-def _json(body: Any, status: int) -> Response:
-    from flask import jsonify
-
-    response = jsonify(body)
-    response.status_code = status
-    return response
 
 
 def _runtime() -> Runtime:
@@ -253,35 +244,25 @@ def _api_error(exc: ApiError) -> Response:
     g.tpc_error = exc
     if exc.caller is not None and g.get("tpc_caller") is None:
         g.tpc_caller = exc.caller
-    if request.path.startswith("/api/auth"):
-        body: dict[str, Any] = {"code": exc.code, "message": exc.message}
-    else:
-        body = exc.body()
-    response = _json(body, exc.status)
-    for name, value in exc.headers.items():
-        response.headers[name] = value
-    return response
+    return error_response(exc)
 
 
 def _http_error(exc: HTTPException) -> Response | HTTPException:
     status = exc.code or 500
     if not _is_api(request.path):
-        return exc
+        return exc  # an HTML page keeps Werkzeug's own error page
     code = HTTP_CODES.get(status, "INTERNAL")
     message = HTTP_MESSAGES.get(status, (exc.description or code).split(".")[0].lower())
     g.tpc_reason = message
-    if request.path.startswith("/api/auth"):
-        response = _json({"code": code, "message": message}, status)
-    else:
-        response = _json(error_body(code, message), status)
+    headers: dict[str, str] = {}
     if status == 405:
         allow = exc.get_response().headers.get("Allow")
         if allow:
-            response.headers["Allow"] = allow
-    return response
+            headers["Allow"] = allow
+    return error_response(error_for(code, message, status, headers))
 
 
 def _unexpected_error(exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.path)
     g.tpc_reason = "internal error"
-    return _json(error_body("INTERNAL", "internal error"), ERROR_CODES["INTERNAL"])
+    return error_response(UnexpectedError())

@@ -1,38 +1,11 @@
-"""The `/api/v1` envelope and the error family: one class per TPC error code."""
+"""The `/api/v1` envelope and the error family: one class per TPC error code, better-auth's
+errors as their own subclasses, and the body an error answers with on each path."""
 
 from __future__ import annotations
 
 from typing import Any
 
-# code -> default HTTP status, as TPC documents them.
-ERROR_CODES: dict[str, int] = {
-    "BAD_REQUEST": 400,
-    "UNAUTHORIZED": 401,
-    "PAYMENT_REQUIRED": 402,
-    "FORBIDDEN": 403,
-    "NOT_FOUND": 404,
-    "METHOD_NOT_ALLOWED": 405,
-    "NOT_ACCEPTABLE": 406,
-    "REQUEST_TIMEOUT": 408,
-    "CONFLICT": 409,
-    "GONE": 410,
-    "PAYLOAD_TOO_LARGE": 413,
-    "UNSUPPORTED_MEDIA_TYPE": 415,
-    "UNPROCESSABLE_ENTITY": 422,
-    "TOO_MANY_REQUESTS": 429,
-    "INTERNAL": 500,
-    "NOT_IMPLEMENTED": 501,
-    "BAD_GATEWAY": 502,
-    "SERVICE_UNAVAILABLE": 503,
-    "GATEWAY_TIMEOUT": 504,
-    "VALIDATION_ERROR": 422,
-    "BUSINESS_LOGIC_ERROR": 422,
-    "EXTERNAL_SERVICE_ERROR": 502,
-    "RATE_LIMITED": 429,
-    "MAINTENANCE_MODE": 503,
-    "LIVE_INDEX_NOT_FOUND": 404,
-    "SCOPE_INVALID": 422,
-}
+AUTH_PREFIX = "/api/auth"  # better-auth's routes answer errors in its own shape
 
 
 def ok(data: Any) -> dict[str, Any]:
@@ -52,6 +25,7 @@ class ApiError(Exception):
     """An error that becomes `{"ok": false, ...}` with its own status."""
 
     code = "INTERNAL"
+    status = 500
     message = "internal error"
 
     def __init__(
@@ -65,7 +39,7 @@ class ApiError(Exception):
     ) -> None:
         self.message = message or type(self).message
         self.details = details
-        self.status = status or ERROR_CODES[self.code]
+        self.status = status or type(self).status
         self.headers = headers or {}
         self.reason = reason or self.message
         self.caller: Any = None  # who was refused, when already known (for the journal)
@@ -75,30 +49,158 @@ class ApiError(Exception):
         """The JSON body for this error."""
         return error_body(self.code, self.message, self.details)
 
+    def body_on(self, path: str) -> dict[str, Any]:
+        """The body this error answers with on `path`: better-auth's `{code, message}`
+        under /api/auth, the envelope everywhere else (/api/v1, /__mock, HTML pages)."""
+        if path.startswith(AUTH_PREFIX):
+            return {"code": self.code, "message": self.message}
+        return self.body()
 
-def _camel(code: str) -> str:
-    return "".join(part.capitalize() for part in code.split("_"))
+
+# -- one class per documented code, in TPC's documented order --------------------------
+class BadRequest(ApiError):
+    code, status, message = "BAD_REQUEST", 400, "bad request"
 
 
-# One class per documented code: BadRequest, Unauthorized, ..., ScopeInvalid.
-ERROR_CLASSES: dict[str, type[ApiError]] = {
-    code: type(_camel(code), (ApiError,), {"code": code, "message": code.lower().replace("_", " ")})
-    for code in ERROR_CODES
-}
-globals().update({cls.__name__: cls for cls in ERROR_CLASSES.values()})
+class Unauthorized(ApiError):
+    code, status, message = "UNAUTHORIZED", 401, "unauthorized"
 
-BadRequest: type[ApiError] = ERROR_CLASSES["BAD_REQUEST"]
-Unauthorized: type[ApiError] = ERROR_CLASSES["UNAUTHORIZED"]
-Forbidden: type[ApiError] = ERROR_CLASSES["FORBIDDEN"]
-NotFound: type[ApiError] = ERROR_CLASSES["NOT_FOUND"]
-MethodNotAllowed: type[ApiError] = ERROR_CLASSES["METHOD_NOT_ALLOWED"]
-Conflict: type[ApiError] = ERROR_CLASSES["CONFLICT"]
-PayloadTooLarge: type[ApiError] = ERROR_CLASSES["PAYLOAD_TOO_LARGE"]
-UnsupportedMediaType: type[ApiError] = ERROR_CLASSES["UNSUPPORTED_MEDIA_TYPE"]
-TooManyRequests: type[ApiError] = ERROR_CLASSES["TOO_MANY_REQUESTS"]
-ValidationError: type[ApiError] = ERROR_CLASSES["VALIDATION_ERROR"]
-ScopeInvalid: type[ApiError] = ERROR_CLASSES["SCOPE_INVALID"]
-Internal: type[ApiError] = ERROR_CLASSES["INTERNAL"]
+
+class PaymentRequired(ApiError):
+    code, status, message = "PAYMENT_REQUIRED", 402, "payment required"
+
+
+class Forbidden(ApiError):
+    code, status, message = "FORBIDDEN", 403, "forbidden"
+
+
+class NotFound(ApiError):
+    code, status, message = "NOT_FOUND", 404, "not found"
+
+
+class MethodNotAllowed(ApiError):
+    code, status, message = "METHOD_NOT_ALLOWED", 405, "method not allowed"
+
+
+class NotAcceptable(ApiError):
+    code, status, message = "NOT_ACCEPTABLE", 406, "not acceptable"
+
+
+class RequestTimeout(ApiError):
+    code, status, message = "REQUEST_TIMEOUT", 408, "request timeout"
+
+
+class Conflict(ApiError):
+    code, status, message = "CONFLICT", 409, "conflict"
+
+
+class Gone(ApiError):
+    code, status, message = "GONE", 410, "gone"
+
+
+class PayloadTooLarge(ApiError):
+    code, status, message = "PAYLOAD_TOO_LARGE", 413, "payload too large"
+
+
+class UnsupportedMediaType(ApiError):
+    code, status, message = "UNSUPPORTED_MEDIA_TYPE", 415, "unsupported media type"
+
+
+class UnprocessableEntity(ApiError):
+    code, status, message = "UNPROCESSABLE_ENTITY", 422, "unprocessable entity"
+
+
+class TooManyRequests(ApiError):
+    code, status, message = "TOO_MANY_REQUESTS", 429, "too many requests"
+
+
+class Internal(ApiError):
+    code, status, message = "INTERNAL", 500, "internal"
+
+
+class NotImplemented(ApiError):  # the code's own name; this module never uses the builtin
+    code, status, message = "NOT_IMPLEMENTED", 501, "not implemented"
+
+
+class BadGateway(ApiError):
+    code, status, message = "BAD_GATEWAY", 502, "bad gateway"
+
+
+class ServiceUnavailable(ApiError):
+    code, status, message = "SERVICE_UNAVAILABLE", 503, "service unavailable"
+
+
+class GatewayTimeout(ApiError):
+    code, status, message = "GATEWAY_TIMEOUT", 504, "gateway timeout"
+
+
+class ValidationError(ApiError):
+    code, status, message = "VALIDATION_ERROR", 422, "validation error"
+
+
+class BusinessLogicError(ApiError):
+    code, status, message = "BUSINESS_LOGIC_ERROR", 422, "business logic error"
+
+
+class ExternalServiceError(ApiError):
+    code, status, message = "EXTERNAL_SERVICE_ERROR", 502, "external service error"
+
+
+class RateLimited(ApiError):
+    code, status, message = "RATE_LIMITED", 429, "rate limited"
+
+
+class MaintenanceMode(ApiError):
+    code, status, message = "MAINTENANCE_MODE", 503, "maintenance mode"
+
+
+class LiveIndexNotFound(ApiError):
+    code, status, message = "LIVE_INDEX_NOT_FOUND", 404, "live index not found"
+
+
+class ScopeInvalid(ApiError):
+    code, status, message = "SCOPE_INVALID", 422, "scope invalid"
+
+
+class UnexpectedError(Internal):
+    """A crash: the envelope on every path, /api/auth included (as it always has been)."""
+
+    message = "internal error"
+
+    def body_on(self, path: str) -> dict[str, Any]:
+        return self.body()
+
+
+class BetterAuthError(ApiError):
+    """An /api/auth error carrying better-auth's own code: `{"code", "message"}`.
+
+    Each code better-auth documents is a subclass with its `status`, `code` and `message`
+    (raise `InvalidEmail()`); a one-off is `BetterAuthError(status, code, message)`.
+    """
+
+    def __init__(self, status: int | None = None, code: str | None = None,
+                 message: str | None = None, *, reason: str | None = None) -> None:
+        super().__init__(message, status=status, reason=reason)
+        if code is not None:
+            self.code = code
+
+
+ERROR_CLASSES: dict[str, type[ApiError]] = {cls.code: cls for cls in (
+    BadRequest, Unauthorized, PaymentRequired, Forbidden, NotFound, MethodNotAllowed,
+    NotAcceptable, RequestTimeout, Conflict, Gone, PayloadTooLarge, UnsupportedMediaType,
+    UnprocessableEntity, TooManyRequests, Internal, NotImplemented, BadGateway,
+    ServiceUnavailable, GatewayTimeout, ValidationError, BusinessLogicError,
+    ExternalServiceError, RateLimited, MaintenanceMode, LiveIndexNotFound, ScopeInvalid)}
+# code -> default HTTP status, as TPC documents them.
+ERROR_CODES: dict[str, int] = {code: cls.status for code, cls in ERROR_CLASSES.items()}
+
+
+def error_for(code: str, message: str, status: int,
+              headers: dict[str, str] | None = None) -> ApiError:
+    """An error for a code known only at run time (an injected fault, a Werkzeug error)."""
+    error = ERROR_CLASSES.get(code, ApiError)(message, status=status, headers=headers)
+    error.code = code
+    return error
 
 
 def invalid_api_key() -> ApiError:

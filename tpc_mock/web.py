@@ -6,10 +6,11 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import pydantic
-from flask import current_app, g, has_request_context, request
+from flask import Response, current_app, g, has_request_context, jsonify, request
 
 from .auth.resolve import Caller, require, resolve_caller
 from .envelope import (
+    ApiError,
     BadRequest,
     Forbidden,
     UnsupportedMediaType,
@@ -25,6 +26,16 @@ def runtime() -> Runtime:
     """The Runtime of the current app."""
     rt: Runtime = current_app.extensions["tpc_mock"]
     return rt
+
+
+def error_response(error: ApiError) -> Response:
+    """The one place an error becomes an answer, on every path (/api/v1, /api/auth, /__mock,
+    HTML pages): the body the error gives for the path, its status and its headers."""
+    response = jsonify(error.body_on(request.path))
+    response.status_code = error.status
+    for name, value in error.headers.items():
+        response.headers[name] = value
+    return response
 
 
 def trusted_origins(rt: Runtime) -> set[str]:

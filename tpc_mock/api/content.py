@@ -15,11 +15,9 @@ from pydantic import Field
 
 from ..auth.resolve import Caller
 from ..clock import iso
-from ..envelope import Conflict, ValidationError, not_found, ok
+from ..envelope import Conflict, ValidationError, not_found
 from ..runtime import Runtime
 from ..store import declare_index
-from ..web import current_caller, json_body, query_args, runtime, validate
-from .idempotent import idempotent
 from .insights_model import invalid, reachable_brand
 from .models import OMITTED, Model
 from .registry import operation
@@ -236,57 +234,45 @@ ONE = "/api/v1/content/<id:id>"
 
 
 @operation(bp, ONE, "GET", "getContentId", "Get content", "Content", scopes=("content:read",))
-def get_content(id: str) -> Any:
-    caller = current_caller(["content:read"])
-    page = reachable_page(runtime(), caller, id)
-    return ok({"id": page["id"], "title": page["title"], "content": page.get("content") or ""})
+def get_content(rt: Runtime, caller: Caller, args: None, *, id: str) -> dict[str, Any]:
+    page = reachable_page(rt, caller, id)
+    return {"id": page["id"], "title": page["title"], "content": page.get("content") or ""}
 
 
 @operation(bp, ONE, "PUT", "putContentId", "Replace content", "Content",
            scopes=("content:write",), body=PutContentBody)
-@idempotent
-def put_content(id: str) -> Any:
-    caller = current_caller(["content:write"])
-    body = validate(PutContentBody, json_body())
-    return ok(replace_content(runtime(), caller, id, body))
+def put_content(rt: Runtime, caller: Caller, args: PutContentBody, *, id: str) -> dict[str, Any]:
+    return replace_content(rt, caller, id, args)
 
 
 @operation(bp, ONE, "PATCH", "patchContentId", "Update content", "Content",
            scopes=("content:write",), body=PatchContentBody)
-@idempotent
-def patch_content(id: str) -> Any:
-    caller = current_caller(["content:write"])
-    body = validate(PatchContentBody, json_body())
-    return ok(update_priority(runtime(), caller, id, body))
+def patch_content(rt: Runtime, caller: Caller, args: PatchContentBody, *,
+                  id: str) -> dict[str, Any]:
+    return update_priority(rt, caller, id, args)
 
 
 @operation(bp, "/api/v1/content/by-path", "GET", "getContentByPath", "Get content by path",
            "Content", scopes=("content:read",), query=ContentByPathQuery)
-def get_content_by_path() -> Any:
-    caller = current_caller(["content:read"])
-    return ok(content_by_path(runtime(), caller, query_args(ContentByPathQuery)))
+def get_content_by_path(rt: Runtime, caller: Caller, args: ContentByPathQuery) -> dict[str, Any]:
+    return content_by_path(rt, caller, args)
 
 
 @operation(bp, "/api/v1/content/<id>/domains", "PATCH", "patchContentIdDomains",
            "Update content domains", "Content", scopes=("content:write",), body=ContentDomainsBody)
-@idempotent
-def patch_content_domains(id: str) -> Any:
-    caller = current_caller(["content:write"])
-    body = validate(ContentDomainsBody, json_body())
-    return ok(update_domains(runtime(), caller, id, body))
+def patch_content_domains(rt: Runtime, caller: Caller, args: ContentDomainsBody, *,
+                          id: str) -> dict[str, Any]:
+    return update_domains(rt, caller, id, args)
 
 
 @operation(bp, "/api/v1/content/search/<orgId>", "POST", "postContentSearchOrgId",
            "Search content", "Content", scopes=("content:read",), body=SearchContentBody)
-@idempotent
-def post_content_search(orgId: str) -> Any:
-    caller = current_caller(["content:read"])
-    body = validate(SearchContentBody, json_body())
-    return ok(search_content(runtime(), caller, orgId, body))
+def post_content_search(rt: Runtime, caller: Caller, args: SearchContentBody, *,
+                        orgId: str) -> dict[str, Any]:
+    return search_content(rt, caller, orgId, args)
 
 
 @operation(bp, "/api/v1/content/count/<orgId>", "GET", "getContentCountOrgId", "Count content",
            "Content", scopes=("content:read",))
-def get_content_count(orgId: str) -> Any:
-    caller = current_caller(["content:read"])
-    return ok({"count": len(_org_pages(runtime(), caller, orgId))})
+def get_content_count(rt: Runtime, caller: Caller, args: None, *, orgId: str) -> dict[str, Any]:
+    return {"count": len(_org_pages(rt, caller, orgId))}

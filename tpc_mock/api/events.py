@@ -9,15 +9,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from flask import Blueprint, request
+from flask import Blueprint
 from pydantic import Field
 
-from ..envelope import ok
+from ..auth.resolve import Caller
 from ..runtime import Runtime
 from ..store import declare_index
-from ..web import current_caller, json_body, runtime, validate
 from .app_model import new_id, now_iso, target_organization
-from .idempotent import idempotent
 from .models import OMITTED, Model
 from .registry import operation
 
@@ -86,12 +84,8 @@ def record_event(rt: Runtime, organization_id: str, body: CreateEventBody) -> di
 
 @operation(bp, "/api/v1/analytics/events", "POST", "postAnalyticsEvents",
            "Ingest server-side SDK analytics event (page_visit)", "Visibility & Mentions",
-           scopes=("analytics:read",), body=CreateEventBody, headers=TENANT)
-@idempotent
-def create_analytics_event() -> Any:
-    caller = current_caller(["analytics:read"])
-    body = validate(CreateEventBody, json_body())
-    rt = runtime()
-    organization_id = target_organization(rt, caller, request.headers.get(TENANT[0]),
-                                          request.headers.get(TENANT[1]))
-    return ok(record_event(rt, organization_id, body)), 202
+           scopes=("analytics:read",), body=CreateEventBody, headers=TENANT, status=202)
+def create_analytics_event(rt: Runtime, caller: Caller, args: CreateEventBody, *,
+                           headers: dict[str, str | None]) -> Any:
+    organization_id = target_organization(rt, caller, headers[TENANT[0]], headers[TENANT[1]])
+    return record_event(rt, organization_id, args)

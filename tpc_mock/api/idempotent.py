@@ -1,6 +1,7 @@
 """Idempotency for the API's writes: a repeated `Idempotency-Key` replays the stored answer.
 
-It reads the operation's declared scopes, so it lives in the API layer with the registry.
+It checks a replay against the operation's declared scopes (`tpc_scopes`, which the
+registry puts on the view it registers), so it lives in the API layer with the registry.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from ..envelope import Conflict, UnsupportedMediaType
 from ..jsonbody import loads_body
 from ..runtime import Runtime
 from ..web import current_caller, runtime
-from .registry import operation_for
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -58,8 +58,7 @@ def idempotent(view: F) -> F:
         key = request.headers.get("Idempotency-Key")
         if not key:
             return view(*args, **kwargs)
-        op = operation_for(request.endpoint)
-        caller = current_caller(op.scopes if op else ())  # a replay is scope-checked too
+        caller = current_caller(wrapper.tpc_scopes)  # type: ignore[attr-defined]  # a replay too
         rt = runtime()
         rule = request.url_rule.rule if request.url_rule else request.path
         slot = (key, rule, request.method, _idempotency_scope(rt, caller))
@@ -85,4 +84,5 @@ def idempotent(view: F) -> F:
             raise
 
     wrapper.tpc_idempotent = True  # type: ignore[attr-defined]
+    wrapper.tpc_scopes = ()  # type: ignore[attr-defined]  # the registry declares them
     return wrapper  # type: ignore[return-value]

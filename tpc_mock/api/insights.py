@@ -7,11 +7,9 @@ from typing import Any, Literal
 from flask import Blueprint
 from pydantic import Field
 
-from ..auth.resolve import Caller, reject_api_keys, require
-from ..envelope import not_found, ok
+from ..auth.resolve import Caller
+from ..envelope import not_found
 from ..runtime import Runtime
-from ..web import current_caller, json_body, query_args, runtime, validate
-from .idempotent import idempotent
 from .insights_model import list_conversation_queries, paged, share_of_voice
 from .models import OMITTED, Model
 from .registry import SECURITY_NO_API_KEY, operation
@@ -125,48 +123,35 @@ def list_runs(rt: Runtime, caller: Caller, args: SimulationRunsQuery) -> dict[st
 
 
 # -- views ---------------------------------------------------------------------------
-def _session_caller(scopes: list[str]) -> Caller:
-    """Bearer or cookie callers only: an API key is refused before any scope check."""
-    caller = current_caller()
-    reject_api_keys(caller, "auth_method_not_allowed")
-    return require(caller, scopes)
-
-
 @operation(bp, "/api/v1/analytics/sov", "GET", "getAnalyticsSov",
            "Get share of voice analytics for a product", "Visibility & Mentions",
            scopes=("analytics:read",), query=SovQuery)
-def get_analytics_sov() -> Any:
-    caller = current_caller(["analytics:read"])
-    return ok(share_of_voice(runtime(), caller, query_args(SovQuery)))
+def get_analytics_sov(rt: Runtime, caller: Caller, args: SovQuery) -> Any:
+    return share_of_voice(rt, caller, args)
 
 
 @operation(bp, "/api/v1/agent-simulation/runs", "GET", "getAgentSimulationRuns",
            "List agent simulation runs", "Agent Simulation", scopes=("simulations:read",),
            query=SimulationRunsQuery)
-def get_agent_simulation_runs() -> Any:
-    caller = current_caller(["simulations:read"])
-    return ok(list_runs(runtime(), caller, query_args(SimulationRunsQuery)))
+def get_agent_simulation_runs(rt: Runtime, caller: Caller, args: SimulationRunsQuery) -> Any:
+    return list_runs(rt, caller, args)
 
 
 @operation(bp, "/api/v1/conversation-queries", "GET", "getConversationQueries",
            "List conversation queries", "Conversation Queries", scopes=("prompts:read",),
            security=SECURITY_NO_API_KEY, query=ConversationQueriesQuery)
-def get_conversation_queries() -> Any:
-    caller = _session_caller(["prompts:read"])
-    return ok(list_conversation_queries(runtime(), caller, query_args(ConversationQueriesQuery)))
+def get_conversation_queries(rt: Runtime, caller: Caller, args: ConversationQueriesQuery) -> Any:
+    return list_conversation_queries(rt, caller, args)
 
 
 @operation(bp, "/api/v1/views", "GET", "getViews", "List views", "Views",
            scopes=("analytics:read",), security=SECURITY_NO_API_KEY, query=ViewsQuery)
-def get_views() -> Any:
-    caller = _session_caller(["analytics:read"])
-    return ok(list_views(runtime(), caller, query_args(ViewsQuery)))
+def get_views(rt: Runtime, caller: Caller, args: ViewsQuery) -> Any:
+    return list_views(rt, caller, args)
 
 
 @operation(bp, "/api/v1/views", "POST", "postViews", "Create a view", "Views",
-           scopes=("analytics:read",), security=SECURITY_NO_API_KEY, body=CreateViewBody)
-@idempotent
-def post_views() -> Any:
-    caller = _session_caller(["analytics:read"])
-    body = validate(CreateViewBody, json_body())
-    return ok(create_view(runtime(), caller, body)), 201
+           scopes=("analytics:read",), security=SECURITY_NO_API_KEY, body=CreateViewBody,
+           status=201)
+def post_views(rt: Runtime, caller: Caller, args: CreateViewBody) -> Any:
+    return create_view(rt, caller, args)

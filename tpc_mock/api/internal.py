@@ -7,11 +7,10 @@ from typing import Any
 from flask import Blueprint
 from pydantic import Field
 
-from ..auth.resolve import Caller, reject_api_keys
+from ..auth.resolve import Caller
 from ..auth.scopes import SCOPES
-from ..envelope import not_found, ok
+from ..envelope import not_found
 from ..runtime import Runtime
-from ..web import current_caller, query_args, runtime
 from .models import Model
 from .registry import SECURITY_INTERNAL, operation
 
@@ -69,28 +68,19 @@ def products_of(rt: Runtime, caller: Caller, organization_id: str | None) -> lis
             for p in sorted(products, key=lambda p: (p["name"], p["id"]))]
 
 
-def _internal_caller() -> Caller:
-    caller = current_caller()
-    reject_api_keys(caller)
-    return caller
-
-
 @operation(bp, "/api/v1/me", "GET", "getMe", "The signed-in user and their organizations",
            "Internal", security=SECURITY_INTERNAL)
-def get_me() -> Any:
-    return ok(me(runtime(), _internal_caller()))
+def get_me(rt: Runtime, caller: Caller, args: None) -> Any:
+    return me(rt, caller)
 
 
 @operation(bp, "/api/v1/organizations", "GET", "getOrganizations",
            "Organizations the caller belongs to", "Internal", security=SECURITY_INTERNAL)
-def list_organizations() -> Any:
-    caller = _internal_caller()
-    return ok({"organizations": organizations_of(runtime(), caller.user_id or "")})
+def list_organizations(rt: Runtime, caller: Caller, args: None) -> Any:
+    return {"organizations": organizations_of(rt, caller.user_id or "")}
 
 
 @operation(bp, "/api/v1/products", "GET", "getProducts", "Products of the caller's organizations",
            "Internal", security=SECURITY_INTERNAL, query=ListProductsQuery)
-def list_products() -> Any:
-    caller = _internal_caller()
-    args = query_args(ListProductsQuery)
-    return ok({"products": products_of(runtime(), caller, args.organizationId)})
+def list_products(rt: Runtime, caller: Caller, args: ListProductsQuery) -> Any:
+    return {"products": products_of(rt, caller, args.organizationId)}

@@ -16,10 +16,7 @@ from flask import Blueprint
 from pydantic import Field
 
 from ..auth.resolve import Caller
-from ..envelope import ok
 from ..runtime import Runtime
-from ..web import current_caller, json_body, runtime, validate
-from .idempotent import idempotent
 from .models import OMITTED, Model
 from .registry import operation
 from .scope import product_domains, reachable_product, source_url
@@ -80,8 +77,6 @@ def retrieve(rt: Runtime, caller: Caller, product_id: str,
            "postProductsProductIdKnowledgeRetrieve",
            "Retrieve product knowledge across documents and code", "Knowledge",
            scopes=SCOPES, body=RetrieveKnowledgeBody)
-@idempotent
-def retrieve_product_knowledge(productId: str) -> Any:
-    caller = current_caller(SCOPES)
-    body = validate(RetrieveKnowledgeBody, json_body())
-    return ok(retrieve(runtime(), caller, productId, body))
+def retrieve_product_knowledge(rt: Runtime, caller: Caller, args: RetrieveKnowledgeBody, *,
+                               productId: str) -> dict[str, Any]:
+    return retrieve(rt, caller, productId, args)

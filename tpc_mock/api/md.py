@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, request
+from flask import Blueprint
 
 from ..auth.resolve import Caller
-from ..envelope import BadRequest, not_found, ok
+from ..envelope import BadRequest, not_found
 from ..runtime import Runtime
-from ..web import cached_read, current_caller, runtime
 from .registry import operation
 from .scope import pages_at, product_domains, reachable_product, source_url
 
@@ -18,7 +18,7 @@ TENANT_HEADERS = ("x-tpc-organization-id", "x-tpc-organization-slug",
                   "x-tpc-product-id", "x-tpc-product-slug")
 
 
-def _tenant(headers: Any) -> dict[str, str | None]:
+def _tenant(headers: Mapping[str, str | None]) -> dict[str, str | None]:
     return {name: (headers.get(name) or "").strip() or None for name in TENANT_HEADERS}
 
 
@@ -82,22 +82,22 @@ def markdown_by_path(rt: Runtime, caller: Caller, path: str, tenant: dict[str, A
 
 
 @operation(bp, "/api/v1/md/by-path", "GET", "getMdByPath", "Get root public markdown content",
-           "Markdown", scopes=("content:read",), headers=TENANT_HEADERS)
-def get_root_markdown() -> Any:
-    caller = current_caller(["content:read"])
-    return cached_read(caller, lambda: ok(markdown_by_path(runtime(), caller, "", _tenant(request.headers))))
+           "Markdown", scopes=("content:read",), headers=TENANT_HEADERS, cached=True)
+def get_root_markdown(rt: Runtime, caller: Caller, args: None, *,
+                      headers: dict[str, str | None]) -> dict[str, Any]:
+    return markdown_by_path(rt, caller, "", _tenant(headers))
 
 
 @operation(bp, "/api/v1/md/by-path/<path:path>", "GET", "getMdByPathPath",
            "Get public markdown content by path", "Markdown", scopes=("content:read",),
-           headers=TENANT_HEADERS)
-def get_markdown_by_path(path: str) -> Any:
-    caller = current_caller(["content:read"])
-    return cached_read(caller, lambda: ok(markdown_by_path(runtime(), caller, path, _tenant(request.headers))))
+           headers=TENANT_HEADERS, cached=True)
+def get_markdown_by_path(rt: Runtime, caller: Caller, args: None, *,
+                         headers: dict[str, str | None], path: str) -> dict[str, Any]:
+    return markdown_by_path(rt, caller, path, _tenant(headers))
 
 
 @operation(bp, "/api/v1/md/<id>", "GET", "getMdId", "Get public markdown content by ID",
-           "Markdown", scopes=("content:read",), headers=TENANT_HEADERS)
-def get_markdown(id: str) -> Any:
-    caller = current_caller(["content:read"])
-    return cached_read(caller, lambda: ok(markdown_by_id(runtime(), caller, id, _tenant(request.headers))))
+           "Markdown", scopes=("content:read",), headers=TENANT_HEADERS, cached=True)
+def get_markdown(rt: Runtime, caller: Caller, args: None, *,
+                 headers: dict[str, str | None], id: str) -> dict[str, Any]:
+    return markdown_by_id(rt, caller, id, _tenant(headers))

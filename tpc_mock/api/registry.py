@@ -1,4 +1,5 @@
-"""Operations: one declaration drives the Flask route, validation and the OpenAPI document."""
+"""Operations: one declaration drives the Flask route, the caller and scope check, validation,
+idempotency, the envelope and the OpenAPI document."""
 
 from __future__ import annotations
 
@@ -7,15 +8,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Blueprint
+from flask import Blueprint, Response, request
 from pydantic import BaseModel
 from werkzeug.routing import BaseConverter
+
+from ..auth.resolve import Caller, reject_api_keys, require
+from ..envelope import ok
+from ..web import cached_read, current_caller, json_body, query_args, runtime, validate
+from .idempotent import idempotent
 
 # Who may call: every credential, no API keys, internal (no API keys, not in TPC's
 # public document), or markdown (keys in either header).
 SECURITY_ALL = "all"
 SECURITY_NO_API_KEY = "no-api-key"
 SECURITY_INTERNAL = "internal"
+JSON = "application/json"
 
 
 @dataclass
@@ -30,8 +37,11 @@ class Operation:
     query: type[BaseModel] | None = None
     body: type[BaseModel] | None = None
     headers: tuple[str, ...] = ()
-    content_type: str = "application/json"
+    content_type: str = JSON  # anything else: the handler returns the text to send
     extra_params: list[dict[str, Any]] = field(default_factory=list)
+    cached: bool = False  # a read answered from the read cache while nothing is written
+    idempotent: bool | None = None  # Idempotency-Key replays; None: every write
+    status: int = 200  # a handler's success status
 
 
 class ResourceId(BaseConverter):
@@ -42,12 +52,6 @@ class ResourceId(BaseConverter):
 
 
 OPERATIONS: list[Operation] = []
-_BY_ID: dict[str, Operation] = {}
-
-
-def operation_for(endpoint: str | None) -> Operation | None:
-    """The declared operation behind a Flask endpoint (`blueprint.operationId`)."""
-    return _BY_ID.get((endpoint or "").rsplit(".", 1)[-1])
 
 
 def openapi_path(rule: str) -> str:
@@ -58,13 +62,74 @@ def openapi_path(rule: str) -> str:
 def operation(
     bp: Blueprint, rule: str, method: str, operation_id: str, summary: str, tag: str, **meta: Any
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a view under `rule` and record it for the OpenAPI document."""
+    """Register the handler of an operation under `rule` and record it for the OpenAPI document.
 
-    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+    The handler takes `(rt, caller, args, **path)` and gets everything the declaration says:
+    the caller resolved and held to `security` and `scopes`, `args` validated from `query` or
+    `body` (else None), the request headers it declares as `headers=`, idempotency for
+    writes, the read cache when `cached`. It returns data, which is wrapped in `ok(...)` and
+    answered with `status` (or text, sent as `content_type` when that is not JSON).
+    """
+
+    def decorate(handler: Callable[..., Any]) -> Callable[..., Any]:
         op = Operation(method, openapi_path(rule), operation_id, summary, tag, **meta)
+        view = _handled(op, handler)  # refuses a declaration it cannot serve, before recording it
         OPERATIONS.append(op)
-        _BY_ID[operation_id] = op
+        view.tpc_scopes = op.scopes  # type: ignore[attr-defined]  # what idempotency replays check
         bp.add_url_rule(rule, endpoint=operation_id, view_func=view, methods=[method])
-        return view
+        return handler
 
     return decorate
+
+
+def _args(op: Operation) -> Any:
+    """The operation's validated input: its query model, else its body model, else None."""
+    if op.query is not None:
+        return query_args(op.query)
+    if op.body is not None:
+        return validate(op.body, json_body())
+    return None
+
+
+def _handled(op: Operation, handler: Callable[..., Any]) -> Callable[..., Any]:
+    """The Flask view that runs `handler` the way `op` declares."""
+    if op.query is not None and op.body is not None:
+        raise TypeError(f"{op.operation_id}: a handler takes a query or a body model, not both")
+    scopes = list(op.scopes)
+    names = op.headers
+
+    def answer(caller: Caller, path: dict[str, Any]) -> Any:
+        extra = {"headers": {n: request.headers.get(n) for n in names}} if names else {}
+        data = handler(runtime(), caller, _args(op), **extra, **path)
+        if op.content_type != JSON:  # a text answer, as it is, outside the envelope
+            return Response(data, status=op.status, mimetype=op.content_type)
+        body = ok(data)
+        return (body, op.status) if op.status != 200 else body
+
+    def view(**path: Any) -> Any:
+        caller = _caller(op.security, scopes)
+        if op.cached:  # looked up after the caller is resolved; input validated on a miss
+            return cached_read(caller, lambda: answer(caller, path))
+        return answer(caller, path)
+
+    view.__name__ = view.__qualname__ = handler.__name__
+    view.__doc__ = handler.__doc__
+    writes = method_writes(op.method) if op.idempotent is None else op.idempotent
+    return idempotent(view) if writes else view
+
+
+def _caller(security: str, scopes: list[str]) -> Caller:
+    """The request's caller, refused when `security` excludes its kind or it lacks `scopes`."""
+    if security == SECURITY_ALL:
+        return current_caller(scopes)
+    caller = current_caller()
+    if security == SECURITY_NO_API_KEY:  # refused before any scope check
+        reject_api_keys(caller, "auth_method_not_allowed")
+    else:
+        reject_api_keys(caller)
+    return require(caller, scopes)
+
+
+def method_writes(method: str) -> bool:
+    """Whether an operation with this method changes something (and so takes idempotency)."""
+    return method not in ("GET", "HEAD", "OPTIONS")

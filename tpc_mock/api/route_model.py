@@ -8,7 +8,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from ..auth.resolve import Caller
-from ..envelope import ERROR_CLASSES, Conflict, not_found
+from ..envelope import BusinessLogicError, Conflict, not_found
 from ..runtime import Runtime
 from ..store import declare_index
 from .app_model import live_resources, new_id, now_iso, product_ref, reachable_app
@@ -16,7 +16,6 @@ from .models import Model
 from .scope import product_domains, source_url
 
 ROUTE_PATH = r"^\/?[^?#\s]*$"
-BusinessLogicError = ERROR_CLASSES["BUSINESS_LOGIC_ERROR"]
 
 declare_index("appRoutes", "appId", "targetId")
 

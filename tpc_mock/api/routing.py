@@ -11,17 +11,14 @@ from flask import Blueprint
 from pydantic import Field, field_validator
 
 from ..auth.resolve import Caller
-from ..envelope import ERROR_CLASSES, ValidationError, not_found, ok
+from ..envelope import BusinessLogicError, ValidationError, not_found
 from ..runtime import Runtime
 from ..store import declare_index
-from ..web import current_caller, json_body, runtime, validate
 from .app_model import now_iso
-from .idempotent import idempotent
 from .models import Model
 from .registry import operation
 
 bp = Blueprint("routing", __name__)
-BusinessLogicError = ERROR_CLASSES["BUSINESS_LOGIC_ERROR"]
 declare_index("routingConfigs", "domainId")
 
 
@@ -215,41 +212,32 @@ TAG = "Apps & Publishing"
 
 @operation(bp, PATH, "GET", "getDomainIdRouting", "Get web-domain routing config", TAG,
            scopes=("content:read",))
-def get_domain_routing(id: str) -> Any:
-    caller = current_caller(["content:read"])
-    return ok(get_routing(runtime(), caller, id))
+def get_domain_routing(rt: Runtime, caller: Caller, args: None, *, id: str) -> dict[str, Any]:
+    return get_routing(rt, caller, id)
 
 
 @operation(bp, PATH, "PUT", "putDomainIdRouting", "Save and publish web-domain routing config",
            TAG, scopes=("content:write",), body=RoutingConfigBody)
-@idempotent
-def put_domain_routing(id: str) -> Any:
-    caller = current_caller(["content:write"])
-    body = validate(RoutingConfigBody, json_body())
-    return ok(save_routing(runtime(), caller, id, body))
+def put_domain_routing(rt: Runtime, caller: Caller, args: RoutingConfigBody, *,
+                       id: str) -> dict[str, Any]:
+    return save_routing(rt, caller, id, args)
 
 
 @operation(bp, PATH, "DELETE", "deleteDomainIdRouting", "Reset web-domain routing config", TAG,
            scopes=("content:write",))
-@idempotent
-def delete_domain_routing(id: str) -> Any:
-    caller = current_caller(["content:write"])
-    return ok(reset_routing(runtime(), caller, id))
+def delete_domain_routing(rt: Runtime, caller: Caller, args: None, *, id: str) -> dict[str, Any]:
+    return reset_routing(rt, caller, id)
 
 
 @operation(bp, PATH + "/validate", "POST", "postDomainIdRoutingValidate",
            "Validate web-domain routing config", TAG, scopes=("content:write",),
            body=RoutingConfigBody)
-@idempotent
-def validate_domain_routing(id: str) -> Any:
-    caller = current_caller(["content:write"])
-    body = validate(RoutingConfigBody, json_body())
-    return ok(validate_routing(runtime(), caller, id, body))
+def validate_domain_routing(rt: Runtime, caller: Caller, args: RoutingConfigBody, *,
+                            id: str) -> dict[str, Any]:
+    return validate_routing(rt, caller, id, args)
 
 
 @operation(bp, PATH + "/publish", "POST", "postDomainIdRoutingPublish",
            "Publish web-domain routing config", TAG, scopes=("content:write",))
-@idempotent
-def publish_domain_routing(id: str) -> Any:
-    caller = current_caller(["content:write"])
-    return ok(publish_routing(runtime(), caller, id))
+def publish_domain_routing(rt: Runtime, caller: Caller, args: None, *, id: str) -> dict[str, Any]:
+    return publish_routing(rt, caller, id)

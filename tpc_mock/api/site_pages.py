@@ -11,11 +11,9 @@ from flask import Blueprint
 from ..auth.resolve import Caller
 from ..auth.secrets import new_token
 from ..clock import iso
-from ..envelope import ValidationError, ok
+from ..envelope import ValidationError
 from ..runtime import Runtime
 from ..store import declare_ordered_index
-from ..web import cached_read, current_caller, json_body, query_args, runtime, validate
-from .idempotent import idempotent
 from .registry import operation
 from .scope import domain_refs, pages_at, product_domains, reachable_product, scope_of, source_url
 from .site_page_models import (
@@ -308,35 +306,24 @@ PATH = "/api/v1/site/pages"
 
 
 @operation(bp, PATH, "GET", "getSitePages", "List site pages", "Content",
-           scopes=("content:read",), query=ListSitePagesQuery)
-def list_site_pages() -> Any:
-    caller = current_caller(["content:read"])
-    return cached_read(caller, lambda: ok(list_pages(runtime(), caller,
-                                                     query_args(ListSitePagesQuery))))
+           scopes=("content:read",), query=ListSitePagesQuery, cached=True)
+def list_site_pages(rt: Runtime, caller: Caller, args: ListSitePagesQuery) -> dict[str, Any]:
+    return list_pages(rt, caller, args)
 
 
 @operation(bp, PATH, "POST", "postSitePages", "Create site pages", "Content",
            scopes=("content:write",), body=CreateSitePagesBody)
-@idempotent
-def create_site_pages() -> Any:
-    caller = current_caller(["content:write"])
-    body = validate(CreateSitePagesBody, json_body())
-    return ok(create_pages(runtime(), caller, body))
+def create_site_pages(rt: Runtime, caller: Caller, args: CreateSitePagesBody) -> dict[str, Any]:
+    return create_pages(rt, caller, args)
 
 
 @operation(bp, PATH, "PATCH", "patchSitePages", "Update site pages", "Content",
            scopes=("content:write",), body=UpdateSitePagesBody)
-@idempotent
-def update_site_pages() -> Any:
-    caller = current_caller(["content:write"])
-    body = validate(UpdateSitePagesBody, json_body())
-    return ok(update_pages(runtime(), caller, body))
+def update_site_pages(rt: Runtime, caller: Caller, args: UpdateSitePagesBody) -> dict[str, Any]:
+    return update_pages(rt, caller, args)
 
 
 @operation(bp, PATH, "DELETE", "deleteSitePages", "Delete site pages", "Content",
            scopes=("content:write",), body=DeleteSitePagesBody)
-@idempotent
-def delete_site_pages() -> Any:
-    caller = current_caller(["content:write"])
-    body = validate(DeleteSitePagesBody, json_body())
-    return ok(delete_pages(runtime(), caller, body))
+def delete_site_pages(rt: Runtime, caller: Caller, args: DeleteSitePagesBody) -> dict[str, Any]:
+    return delete_pages(rt, caller, args)

@@ -17,7 +17,7 @@ from flask import Blueprint, Response, g, jsonify, request
 
 from ..clock import iso, parse_iso
 from ..runtime import Runtime
-from ..web import runtime
+from ..web import error_response, runtime
 from .resolve import Caller
 from .scopes import SCOPES, unknown_scopes
 from .secrets import digest, new_token
@@ -54,6 +54,9 @@ class DeviceError(BetterAuthError):
 
     def body(self) -> dict[str, Any]:
         return {"error": self.error, "error_description": self.message}
+
+    def body_on(self, path: str) -> dict[str, Any]:
+        return self.body()  # RFC 8628's shape on every path
 
 
 def invalid_request(description: str) -> DeviceError:
@@ -231,10 +234,8 @@ def decide(rt: Runtime, user_code: str, ip: str, caller: Caller, *, approve: boo
 # -- views --------------------------------------------------------------------
 @bp.errorhandler(DeviceError)
 def _device_error(exc: DeviceError) -> Response:
-    g.tpc_reason = exc.reason
-    response = jsonify(exc.body())
-    response.status_code = exc.status
-    return response
+    g.tpc_reason = exc.reason  # the journal keeps only the reason, not the error's fields
+    return error_response(exc)
 
 
 @bp.after_request

@@ -19,7 +19,7 @@ from ..runtime import Runtime
 from .api_keys import public_api_key
 from .scopes import unknown_scopes
 from .secrets import API_KEY_PREFIX, digest, new_api_key, new_token
-from .sessions import BetterAuthError, auth_error
+from .sessions import BetterAuthError
 
 READ_ROLES = frozenset({"owner", "admin", "member"})
 WRITE_ROLES = frozenset({"owner", "admin"})
@@ -27,24 +27,48 @@ NAME_MAX = 100
 EXPIRES_MIN = 24 * 3600  # better-auth's keyExpiration.minExpiresIn: 1 day
 EXPIRES_MAX = 365 * 24 * 3600  # ... and maxExpiresIn: 365 days
 
-# The api-key plugin's error codes used here: (status, code, message).
-KEY_NOT_FOUND = (404, "KEY_NOT_FOUND", "API Key not found")
-NAME_REQUIRED = (400, "NAME_REQUIRED", "API Key name is required.")
-INVALID_NAME_LENGTH = (400, "INVALID_NAME_LENGTH",
-                       "The name length is either too large or too small.")
-EXPIRES_IN_IS_TOO_SMALL = (400, "EXPIRES_IN_IS_TOO_SMALL",
-                           "The expiresIn is smaller than the predefined minimum value.")
-EXPIRES_IN_IS_TOO_LARGE = (400, "EXPIRES_IN_IS_TOO_LARGE",
-                           "The expiresIn is larger than the predefined maximum value.")
-NO_VALUES_TO_UPDATE = (400, "NO_VALUES_TO_UPDATE", "No values to update.")
-ORGANIZATION_ID_REQUIRED = (400, "ORGANIZATION_ID_REQUIRED",
-                            "Organization ID is required for organization-owned API keys.")
-USER_NOT_MEMBER_OF_ORGANIZATION = (
-    403, "USER_NOT_MEMBER_OF_ORGANIZATION",
-    "You are not a member of the organization that owns this API key.")
-INSUFFICIENT_API_KEY_PERMISSIONS = (
-    403, "INSUFFICIENT_API_KEY_PERMISSIONS",
-    "You do not have permission to perform this action on organization API keys.")
+
+# The api-key plugin's error codes used here, one class each.
+class KeyNotFound(BetterAuthError):
+    status, code, message = 404, "KEY_NOT_FOUND", "API Key not found"
+
+
+class NameRequired(BetterAuthError):
+    status, code, message = 400, "NAME_REQUIRED", "API Key name is required."
+
+
+class InvalidNameLength(BetterAuthError):
+    status, code = 400, "INVALID_NAME_LENGTH"
+    message = "The name length is either too large or too small."
+
+
+class ExpiresInIsTooSmall(BetterAuthError):
+    status, code = 400, "EXPIRES_IN_IS_TOO_SMALL"
+    message = "The expiresIn is smaller than the predefined minimum value."
+
+
+class ExpiresInIsTooLarge(BetterAuthError):
+    status, code = 400, "EXPIRES_IN_IS_TOO_LARGE"
+    message = "The expiresIn is larger than the predefined maximum value."
+
+
+class NoValuesToUpdate(BetterAuthError):
+    status, code, message = 400, "NO_VALUES_TO_UPDATE", "No values to update."
+
+
+class OrganizationIdRequired(BetterAuthError):
+    status, code = 400, "ORGANIZATION_ID_REQUIRED"
+    message = "Organization ID is required for organization-owned API keys."
+
+
+class UserNotMemberOfOrganization(BetterAuthError):
+    status, code = 403, "USER_NOT_MEMBER_OF_ORGANIZATION"
+    message = "You are not a member of the organization that owns this API key."
+
+
+class InsufficientApiKeyPermissions(BetterAuthError):
+    status, code = 403, "INSUFFICIENT_API_KEY_PERMISSIONS"
+    message = "You do not have permission to perform this action on organization API keys."
 
 
 def role_in(rt: Runtime, user_id: str, organization_id: str) -> str | None:
@@ -57,28 +81,28 @@ def role_in(rt: Runtime, user_id: str, organization_id: str) -> str | None:
 
 def _require_role(rt: Runtime, user_id: str, organization_id: str | None, write: bool) -> None:
     if not organization_id:
-        raise auth_error(ORGANIZATION_ID_REQUIRED)
+        raise OrganizationIdRequired()
     role = role_in(rt, user_id, organization_id)
     if role is None:
-        raise auth_error(USER_NOT_MEMBER_OF_ORGANIZATION, f"{user_id} not in {organization_id}")
+        raise UserNotMemberOfOrganization(reason=f"{user_id} not in {organization_id}")
     if role not in (WRITE_ROLES if write else READ_ROLES):
-        raise auth_error(INSUFFICIENT_API_KEY_PERMISSIONS, f"role {role} may not change keys")
+        raise InsufficientApiKeyPermissions(reason=f"role {role} may not change keys")
 
 
 def _key_of_reach(rt: Runtime, user_id: str, key_id: str, write: bool) -> dict[str, Any]:
     """The key record, when it belongs to one of the user's organizations (else 404)."""
     record = rt.store.get("apiKeys", key_id)
     if record is None or role_in(rt, user_id, record["organizationId"]) is None:
-        raise auth_error(KEY_NOT_FOUND, f"key {key_id!r} unknown or outside the user's organizations")
+        raise KeyNotFound(reason=f"key {key_id!r} unknown or outside the user's organizations")
     _require_role(rt, user_id, record["organizationId"], write)
     return record
 
 
 def _check_name(name: str | None) -> str:
     if not name:
-        raise auth_error(NAME_REQUIRED)
+        raise NameRequired()
     if len(name) > NAME_MAX:
-        raise auth_error(INVALID_NAME_LENGTH, f"name is {len(name)} characters")
+        raise InvalidNameLength(reason=f"name is {len(name)} characters")
     return name
 
 
@@ -94,9 +118,9 @@ def _check_expires_in(expires_in: int | None) -> timedelta | None:
     if expires_in is None:
         return None
     if expires_in < EXPIRES_MIN:
-        raise auth_error(EXPIRES_IN_IS_TOO_SMALL, f"expiresIn {expires_in}s is under a day")
+        raise ExpiresInIsTooSmall(reason=f"expiresIn {expires_in}s is under a day")
     if expires_in > EXPIRES_MAX:
-        raise auth_error(EXPIRES_IN_IS_TOO_LARGE, f"expiresIn {expires_in}s is over 365 days")
+        raise ExpiresInIsTooLarge(reason=f"expiresIn {expires_in}s is over 365 days")
     return timedelta(seconds=expires_in)
 
 
@@ -148,7 +172,7 @@ def update_api_key(
     if scopes is not None:
         changes["scopes"] = _check_scopes(scopes)
     if not changes:
-        raise auth_error(NO_VALUES_TO_UPDATE)
+        raise NoValuesToUpdate()
     changes["updatedAt"] = iso(rt.clock.now())
     return public_api_key(rt.store.update("apiKeys", record["id"], changes))
 

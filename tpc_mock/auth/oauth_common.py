@@ -34,6 +34,9 @@ class OAuthError(BetterAuthError):
             body["error_description"] = self.description
         return body
 
+    def body_on(self, path: str) -> dict[str, Any]:
+        return self.body()  # RFC 6749's shape on every path
+
 
 def issuer(rt: Runtime) -> str:
     """The authorization server's issuer: the server's base URL + /api/auth."""

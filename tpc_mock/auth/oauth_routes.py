@@ -11,13 +11,13 @@ from typing import Any
 from flask import Blueprint, Response, g, jsonify, request
 
 from ..runtime import Runtime
-from ..web import runtime
+from ..web import error_response, runtime
 from . import oauth_authorize, oauth_clients, oauth_tokens
 from .bearer import request_session_token
 from .jwt import public_jwks
 from .oauth_common import NO_STORE, OAuthError, issuer, resource_url, supported_scopes
 from .routes import read_body
-from .sessions import UNSUPPORTED_MEDIA_TYPE, BetterAuthError, find_live_session
+from .sessions import AuthUnsupportedMediaType, find_live_session
 from .tokens import signed_in_caller
 
 bp = Blueprint("oauth", __name__)
@@ -27,11 +27,8 @@ FORM = "application/x-www-form-urlencoded"
 
 @bp.errorhandler(OAuthError)
 def _oauth_error(exc: OAuthError) -> Response:
-    g.tpc_reason = exc.reason
-    response = jsonify(exc.body())
-    response.status_code = exc.status
-    response.headers.update(exc.headers)
-    return response
+    g.tpc_reason = exc.reason  # the journal keeps only the reason, not the error's fields
+    return error_response(exc)
 
 
 def _metadata(body: dict[str, Any]) -> Response:
@@ -123,9 +120,8 @@ def consent() -> Response:
 @bp.post("/api/auth/oauth2/token")
 def token() -> Response:
     if request.mimetype != FORM:
-        status, code, _ = UNSUPPORTED_MEDIA_TYPE
-        raise BetterAuthError(status, code, f'Content-Type "{request.mimetype}" is not allowed. '
-                              f"Allowed types: {FORM}")
+        raise AuthUnsupportedMediaType(message=f'Content-Type "{request.mimetype}" is not '
+                                               f"allowed. Allowed types: {FORM}")
     params = request.form.to_dict()
     auth = oauth_tokens.client_credentials(params, request.headers.get("Authorization"))
     grant = params.get("grant_type")

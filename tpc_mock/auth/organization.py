@@ -25,13 +25,31 @@ from .tokens import signed_in_caller
 bp = Blueprint("organization", __name__, url_prefix="/api/auth/organization")
 
 MEMBERSHIP_LIMIT = 100  # the plugin's default membershipLimit
-ORGANIZATION_NOT_FOUND = (400, "ORGANIZATION_NOT_FOUND", "Organization not found")
-NOT_A_MEMBER = (403, "USER_IS_NOT_A_MEMBER_OF_THE_ORGANIZATION",
-                "User is not a member of the organization")
-YOU_ARE_NOT_A_MEMBER = (403, "YOU_ARE_NOT_A_MEMBER_OF_THIS_ORGANIZATION",
-                        "You are not a member of this organization")
-NO_ACTIVE_ORGANIZATION = (400, "NO_ACTIVE_ORGANIZATION", "No active organization")
-MEMBER_NOT_FOUND = (400, "MEMBER_NOT_FOUND", "Member not found")
+
+
+# The organization plugin's error codes used here, one class each.
+class OrganizationNotFound(BetterAuthError):
+    status, code, message = 400, "ORGANIZATION_NOT_FOUND", "Organization not found"
+
+
+class UserIsNotAMemberOfTheOrganization(BetterAuthError):
+    status, code = 403, "USER_IS_NOT_A_MEMBER_OF_THE_ORGANIZATION"
+    message = "User is not a member of the organization"
+
+
+class YouAreNotAMemberOfThisOrganization(BetterAuthError):
+    status, code = 403, "YOU_ARE_NOT_A_MEMBER_OF_THIS_ORGANIZATION"
+    message = "You are not a member of this organization"
+
+
+class NoActiveOrganization(BetterAuthError):
+    status, code, message = 400, "NO_ACTIVE_ORGANIZATION", "No active organization"
+
+
+class MemberNotFound(BetterAuthError):
+    status, code, message = 400, "MEMBER_NOT_FOUND", "Member not found"
+
+
 SET_ACTIVE = (Field("organizationId", "string", required=False, nullable=True),
               Field("organizationSlug", "string", required=False))
 OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
@@ -44,10 +62,6 @@ OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "starts_with": lambda a, b: isinstance(a, str) and a.startswith(str(b)),
     "ends_with": lambda a, b: isinstance(a, str) and a.endswith(str(b)),
 }
-
-
-def _error(spec: tuple[int, str, str]) -> BetterAuthError:
-    return BetterAuthError(*spec)
 
 
 # -- model --------------------------------------------------------------------
@@ -98,7 +112,7 @@ def active_organization_id(rt: Runtime, caller: Caller) -> str | None:
 def _refuse_non_member(rt: Runtime, caller: Caller) -> BetterAuthError:
     """403, and the session loses its active organization, as the plugin does."""
     set_active(rt, caller, None)
-    return _error(NOT_A_MEMBER)
+    return UserIsNotAMemberOfTheOrganization()
 
 
 def select_members(rows: list[dict[str, Any]], args: Mapping[str, str]) -> list[dict[str, Any]]:
@@ -161,13 +175,13 @@ def set_active_organization() -> Response:
     if slug and not organization_id:
         found = find_organization(rt, slug, by_slug=True)
         if found is None:
-            raise _error(ORGANIZATION_NOT_FOUND)
+            raise OrganizationNotFound()
         organization_id = found["id"]
     if membership(rt, caller.user_id or "", organization_id or "") is None:
         raise _refuse_non_member(rt, caller)
     org = rt.store.get("organizations", organization_id or "")
     if org is None:
-        raise _error(ORGANIZATION_NOT_FOUND)
+        raise OrganizationNotFound()
     set_active(rt, caller, org["id"])
     return _with_session_cookie(rt, jsonify(organization_payload(org)))
 
@@ -192,7 +206,7 @@ def get_full_organization() -> Response:
         return jsonify(None)
     org = find_organization(rt, key, by_slug=bool(slug))
     if org is None:
-        raise _error(ORGANIZATION_NOT_FOUND)
+        raise OrganizationNotFound()
     if membership(rt, caller.user_id or "", org["id"]) is None:
         raise _refuse_non_member(rt, caller)
     limit = _number(request.args, "membersLimit") or MEMBERSHIP_LIMIT
@@ -209,12 +223,12 @@ def list_members() -> Response:
     if slug:
         found = find_organization(rt, slug, by_slug=True)
         if found is None:
-            raise _error(ORGANIZATION_NOT_FOUND)
+            raise OrganizationNotFound()
         organization_id = found["id"]
     if not organization_id:
-        raise _error(NO_ACTIVE_ORGANIZATION)
+        raise NoActiveOrganization()
     if membership(rt, caller.user_id or "", organization_id) is None:
-        raise _error(YOU_ARE_NOT_A_MEMBER)
+        raise YouAreNotAMemberOfThisOrganization()
     rows = select_members(members_of(rt, organization_id), request.args)
     offset = _number(request.args, "offset")
     limit = _number(request.args, "limit") or MEMBERSHIP_LIMIT
@@ -228,8 +242,8 @@ def get_active_member() -> Response:
     rt = runtime()
     organization_id = active_organization_id(rt, caller)
     if not organization_id:
-        raise _error(NO_ACTIVE_ORGANIZATION)
+        raise NoActiveOrganization()
     member = membership(rt, caller.user_id or "", organization_id)
     if member is None:
-        raise _error(MEMBER_NOT_FOUND)
+        raise MemberNotFound()
     return jsonify(member_payload(rt, member))

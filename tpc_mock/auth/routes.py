@@ -21,9 +21,8 @@ from .bearer import add_auth_token, request_session_token
 from .resolve import Caller, resolve_caller
 from .scopes import check_scopes
 from .sessions import (
-    UNSUPPORTED_MEDIA_TYPE,
+    AuthUnsupportedMediaType,
     BetterAuthError,
-    auth_error,
     check_origin,
     dont_remember,
     end_session,
@@ -41,7 +40,12 @@ from .sessions import (
 bp = Blueprint("auth_routes", __name__, url_prefix="/api/auth")
 
 UNDEFINED: Any = object()  # a body or field that was not sent at all (zod's `undefined`)
-UNAUTHORIZED_SESSION = (401, "UNAUTHORIZED_SESSION", "Unauthorized or invalid session")
+
+
+class UnauthorizedSession(BetterAuthError):
+    status, code, message = 401, "UNAUTHORIZED_SESSION", "Unauthorized or invalid session"
+
+
 KEY_MANAGER_SCOPE = "products:write"  # what a bearer token needs to manage keys
 
 
@@ -124,7 +128,7 @@ def read_body() -> Any:
     if not raw:
         return UNDEFINED
     if request.mimetype != "application/json" and not request.mimetype.endswith("+json"):
-        raise auth_error(UNSUPPORTED_MEDIA_TYPE, f"content type {request.mimetype!r}")
+        raise AuthUnsupportedMediaType(reason=f"content type {request.mimetype!r}")
     try:
         return loads_body(raw)
     except (ValueError, RecursionError):
@@ -233,13 +237,13 @@ def _sends_api_key() -> bool:
 def key_manager() -> Caller:
     """The caller of a key-management route: a session, or a bearer with products:write."""
     if _sends_api_key():
-        raise auth_error(UNAUTHORIZED_SESSION, "API keys cannot manage API keys")
+        raise UnauthorizedSession(reason="API keys cannot manage API keys")
     try:
         caller = resolve_caller(runtime(), request.headers, request.cookies)
     except ApiError as exc:
         if exc.status != 401:
             raise
-        raise auth_error(UNAUTHORIZED_SESSION, exc.reason) from exc
+        raise UnauthorizedSession(reason=exc.reason) from exc
     g.tpc_caller = caller
     if caller.kind == "bearer":
         check_scopes(caller.scopes, [KEY_MANAGER_SCOPE])

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from ..clock import iso, parse_iso
-from ..envelope import ApiError
+from ..envelope import BetterAuthError
 from ..runtime import Runtime
 from .secrets import (
     digest,
@@ -95,36 +95,40 @@ def refresh_if_due(rt: Runtime, record: dict[str, Any]) -> dict[str, Any]:
 
 # -- better-auth wire behaviour shared by the /api/auth routes and the dashboard ------------
 
-class BetterAuthError(ApiError):
-    """An /api/auth error carrying better-auth's own code: `{"code", "message"}`."""
-
-    def __init__(self, status: int, code: str, message: str, *, reason: str | None = None) -> None:
-        super().__init__(message, status=status, reason=reason or message)
-        self.code = code
+# better-auth's BASE_ERROR_CODES used here, one class each (BetterAuthError is in envelope).
+class InvalidEmailOrPassword(BetterAuthError):
+    status, code, message = 401, "INVALID_EMAIL_OR_PASSWORD", "Invalid email or password"
 
 
-# better-auth's BASE_ERROR_CODES used here: (status, code, message).
-INVALID_EMAIL_OR_PASSWORD = (401, "INVALID_EMAIL_OR_PASSWORD", "Invalid email or password")
-INVALID_EMAIL = (400, "INVALID_EMAIL", "Invalid email")
-FAILED_TO_GET_SESSION = (400, "FAILED_TO_GET_SESSION", "Failed to get session")
-INVALID_ORIGIN = (403, "INVALID_ORIGIN", "Invalid origin")
-MISSING_OR_NULL_ORIGIN = (403, "MISSING_OR_NULL_ORIGIN", "Missing or null Origin")
-CROSS_SITE_NAVIGATION_LOGIN_BLOCKED = (
-    403, "CROSS_SITE_NAVIGATION_LOGIN_BLOCKED",
-    "Cross-site navigation login blocked. This request appears to be a CSRF attack.",
-)
-UNSUPPORTED_MEDIA_TYPE = (415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported media type")
+class InvalidEmail(BetterAuthError):
+    status, code, message = 400, "INVALID_EMAIL", "Invalid email"
+
+
+class FailedToGetSession(BetterAuthError):
+    status, code, message = 400, "FAILED_TO_GET_SESSION", "Failed to get session"
+
+
+class InvalidOrigin(BetterAuthError):
+    status, code, message = 403, "INVALID_ORIGIN", "Invalid origin"
+
+
+class MissingOrNullOrigin(BetterAuthError):
+    status, code, message = 403, "MISSING_OR_NULL_ORIGIN", "Missing or null Origin"
+
+
+class CrossSiteNavigationLoginBlocked(BetterAuthError):
+    status, code = 403, "CROSS_SITE_NAVIGATION_LOGIN_BLOCKED"
+    message = "Cross-site navigation login blocked. This request appears to be a CSRF attack."
+
+
+class AuthUnsupportedMediaType(BetterAuthError):
+    status, code, message = 415, "UNSUPPORTED_MEDIA_TYPE", "Unsupported media type"
+
 
 # zod's default email pattern (what better-auth checks sign-in emails with).
 EMAIL_PATTERN = re.compile(
     r"^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9\-]*\.)+[A-Za-z]{2,}$"
 )
-
-
-def auth_error(spec: tuple[int, str, str], reason: str | None = None) -> BetterAuthError:
-    """Build a BetterAuthError from one of the (status, code, message) constants."""
-    status, code, message = spec
-    return BetterAuthError(status, code, message, reason=reason)
 
 
 def user_payload(user: Mapping[str, Any]) -> dict[str, Any]:
@@ -150,13 +154,13 @@ def sign_in_email(
 ) -> tuple[str, dict[str, Any], dict[str, Any]]:
     """Check an email and password and open a session: (token, session record, user)."""
     if not EMAIL_PATTERN.match(email):
-        raise auth_error(INVALID_EMAIL)
+        raise InvalidEmail()
     user = rt.store.find_one("users", "email", email.lower())
     if user is None or not user.get("passwordHash"):
         hash_password(password)  # spend the same time as a real check, as better-auth does
-        raise auth_error(INVALID_EMAIL_OR_PASSWORD, "unknown email")
+        raise InvalidEmailOrPassword(reason="unknown email")
     if not verify_password(user["passwordHash"], password):
-        raise auth_error(INVALID_EMAIL_OR_PASSWORD, "wrong password")
+        raise InvalidEmailOrPassword(reason="wrong password")
     token, record = create_session(rt, user["id"], ip=ip, user_agent=user_agent,
                                    remember=remember)
     return token, record, user
@@ -280,9 +284,9 @@ def check_origin(
         if not (site or mode or headers.get("Sec-Fetch-Dest")):
             return
         if site == "cross-site" and mode == "navigate":
-            raise auth_error(CROSS_SITE_NAVIGATION_LOGIN_BLOCKED)
+            raise CrossSiteNavigationLoginBlocked()
     origin = request_origin(headers)
     if not origin or origin == "null":
-        raise auth_error(MISSING_OR_NULL_ORIGIN)
+        raise MissingOrNullOrigin()
     if origin.rstrip("/") not in trusted:
-        raise auth_error(INVALID_ORIGIN, f"untrusted origin {origin!r}")
+        raise InvalidOrigin(reason=f"untrusted origin {origin!r}")

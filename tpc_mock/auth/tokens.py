@@ -28,7 +28,10 @@ PUBLIC_SESSION_FIELDS = (
     "activeOrganizationId", "clientId", "scopes",
 )
 FRESH_AGE_SECONDS = 24 * 3600  # better-auth's session.freshAge default
-SESSION_NOT_FRESH = (403, "SESSION_NOT_FRESH", "Session is not fresh")
+
+
+class SessionNotFresh(BetterAuthError):
+    status, code, message = 403, "SESSION_NOT_FRESH", "Session is not fresh"
 
 
 def unauthorized(reason: str | None = None) -> ApiError:
@@ -118,7 +121,7 @@ def check_fresh(rt: Runtime, caller: Caller) -> None:
     row = rt.store.get("sessions", caller.session_id or "")
     created = row.get("createdAt") if row else None
     if created and (rt.clock.now() - parse_iso(created)).total_seconds() >= FRESH_AGE_SECONDS:
-        raise BetterAuthError(*SESSION_NOT_FRESH)
+        raise SessionNotFresh()
 
 
 def live_sessions(rt: Runtime, user_id: str) -> list[dict[str, Any]]:
