@@ -166,6 +166,27 @@ def test_a_reset_is_not_undone_by_journal_lines_a_crash_left(
     assert Store(seed_tables, path=path).get("pages", "page_gone") is None
 
 
+def test_a_journal_without_its_document_is_never_replayed(
+        tmp_path: Path, seed_tables: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "db.json"
+    store = Store(seed_tables, path=path)
+    for _ in range(3):  # a few generations, so the journal's lines outrank a new document's
+        store.reset()
+    store.insert("pages", {"id": "page_old", "productId": "product_123", "filePath": "o"})
+    path.unlink()  # the document is removed (as `serve --fresh` does); the journal stays
+    real = os.replace
+
+    def crash_after_rename(*args: Any) -> None:
+        real(*args)
+        raise KeyboardInterrupt("killed right after the new document's rename")
+
+    monkeypatch.setattr(os, "replace", crash_after_rename)
+    with pytest.raises(KeyboardInterrupt):
+        Store(seed_tables, path=path)
+    monkeypatch.undo()
+    assert Store(seed_tables, path=path).get("pages", "page_old") is None
+
+
 def test_stale_temp_files_are_removed_at_start(tmp_path: Path, seed_tables: Any) -> None:
     path = tmp_path / "db.json"
     Store(seed_tables, path=path).close()

@@ -183,6 +183,12 @@ class DataFile:
     def exists(self) -> bool:
         return self.path.exists()
 
+    def drop_orphan_journals(self) -> None:
+        """Journals without their document (it was removed, e.g. `--fresh`) go before a new
+        document is written, so no crash in between can replay them onto it."""
+        for journal in (self.journal_path, self.old_journal_path):
+            journal.unlink(missing_ok=True)
+
     def remove_stale_temp_files(self) -> None:
         """Temp files of a write that a crash interrupted (never the document itself)."""
         folder = self.path.parent

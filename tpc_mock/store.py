@@ -129,6 +129,8 @@ class Store:
         if self._file is not None:
             self._file.remove_stale_temp_files()
         if self._file is None or not self._file.exists():
+            if self._file is not None:
+                self._file.drop_orphan_journals()
             return {name: dict(docs) for name, docs in self._seed.items()}, False
         data, needs_rewrite = self._file.load()
         if self.frozen:
