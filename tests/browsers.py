@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 ENV = "TPC_MOCK_CHROMIUM"
+ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
 DEBIAN = Path("/usr/bin/chromium")
 
 
@@ -36,3 +41,14 @@ def find_chromium() -> tuple[bool, str | None, str]:
 
 FOUND, EXECUTABLE, REASON = find_chromium()
 needs_chromium = pytest.mark.skipif(not FOUND, reason=REASON)
+
+
+@contextmanager
+def launched_chromium() -> Iterator[Any]:
+    """A headless Chromium (the one find_chromium chose) for a module's browser fixture."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=EXECUTABLE, args=ARGS)
+        yield chromium
+        chromium.close()

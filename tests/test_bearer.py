@@ -65,6 +65,13 @@ def test_no_set_auth_token_without_a_live_session_cookie(app: Flask, client: Fla
     """Sign-out expires the cookie (Max-Age=0); the device token sets none at all."""
     out = client.post("/api/auth/sign-out")
     assert "set-auth-token" not in out.headers
+    _, granted = device_grant(app)
+    assert granted.status_code == 200
+    assert "set-auth-token" not in granted.headers and "Set-Cookie" not in granted.headers
+
+
+def device_grant(app: Flask) -> tuple[FlaskClient, Any]:
+    """A CLI's client and the token answer after a signed-in browser approved its code."""
     device = app.test_client()
     code = start(device, "content:read")
     browser = app.test_client()
@@ -72,9 +79,7 @@ def test_no_set_auth_token_without_a_live_session_cookie(app: Flask, client: Fla
     browser.get(f"/api/auth/device?user_code={code['user_code']}")
     browser.post("/api/auth/device/approve", json={"userCode": code["user_code"]},
                  headers={"Origin": ORIGIN})
-    granted = poll(device, code["device_code"])
-    assert granted.status_code == 200
-    assert "set-auth-token" not in granted.headers and "Set-Cookie" not in granted.headers
+    return device, poll(device, code["device_code"])
 
 
 # -- get-session and the public API with a bearer -------------------------------------------
@@ -110,14 +115,8 @@ def test_the_signed_form_works_on_the_public_api(app: Flask, creds: dict[str, An
 
 def test_a_cli_gets_its_session_after_the_device_flow(app: Flask) -> None:
     """better-auth's device-authorization docs: getSession with the granted bearer."""
-    device = app.test_client()
-    code = start(device, "content:read")
-    browser = app.test_client()
-    cookie_sign_in(browser, rt_of(app))
-    browser.get(f"/api/auth/device?user_code={code['user_code']}")
-    browser.post("/api/auth/device/approve", json={"userCode": code["user_code"]},
-                 headers={"Origin": ORIGIN})
-    access = poll(device, code["device_code"]).get_json()["access_token"]
+    device, granted = device_grant(app)
+    access = granted.get_json()["access_token"]
     session = device.get("/api/auth/get-session", headers=bearer(access)).get_json()
     assert session["session"]["token"] == access and session["user"]["id"] == "user_owner"
 

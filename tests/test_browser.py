@@ -13,13 +13,11 @@ from typing import Any
 import pytest
 import requests
 
-from tests.browsers import EXECUTABLE, needs_chromium
+from tests.browsers import launched_chromium, needs_chromium
 from tpc_mock.app import create_app
 from tpc_mock.auth.sessions import COOKIE_NAME
 from tpc_mock.server import LiveServer
 
-ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 INVALID_KEY = {"ok": False, "code": "UNAUTHORIZED", "message": "invalid api key"}
 PAGES = "/api/v1/site/pages?productId=product_123"
 
@@ -83,12 +81,8 @@ def static_site(html: str) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=EXECUTABLE, args=ARGS)
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture

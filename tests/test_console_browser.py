@@ -11,12 +11,10 @@ from typing import Any
 import pytest
 import requests
 
-from tests.browsers import EXECUTABLE, needs_chromium
+from tests.browsers import launched_chromium, needs_chromium
 from tpc_mock.auth.sessions import cookie_name, create_session, session_cookie_value
 from tpc_mock.server import LiveServer
 
-ARGS = ["--no-sandbox", "--headless=new", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 PAGES = "/api/v1/site/pages?productId=product_123"
 
 pytestmark = [pytest.mark.browser, needs_chromium]
@@ -24,12 +22,8 @@ pytestmark = [pytest.mark.browser, needs_chromium]
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=EXECUTABLE, args=ARGS)
+    with launched_chromium() as chromium:
         yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -157,11 +157,6 @@ class Store:
         found = self.find(table, field, value)
         return found[0] if found else None
 
-    def count_where(self, table: str, field: Field, value: Any) -> int:
-        """How many records hold `value` in an indexed field."""
-        with self.lock:
-            return len(self._hash_index(table, field).ids(value))
-
     def ordered(self, table: str, name: str, partition: tuple[Hashable, ...], field: str, *,
                 start: int, stop: int, descending: bool) -> tuple[int, list[dict[str, Any]]]:
         """(size of the partition, its records at [start, stop) in `field` order)."""
@@ -296,7 +291,7 @@ class Store:
         """Replace the whole state by a `snapshot` and persist it."""
         with self.lock:
             self._storage.data = {name: dict(docs) for name, docs in tables.items()}
-            self._written = set(self._storage.data) | set(tables)
+            self._written = set(self._storage.data)  # reset: these, and seed tables it lacks
             self._after_replace(set(HASH_INDEXES) | set(ORDERED_INDEXES))
 
     def reset(self) -> None:
