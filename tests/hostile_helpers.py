@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, settings
 from pydantic import BaseModel
 from werkzeug.test import TestResponse
 
-from tpc_mock.api.site_page_models import (
+from tpc_mock.api.site_pages.schemas import (
     CreateSitePagesBody,
     DeleteSitePagesBody,
     UpdateSitePagesBody,

@@ -10,17 +10,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.helpers import assert_error
-from tpc_mock.api import (  # noqa: F401
-    apps,
-    content,
-    events,
-    insights,
-    knowledge,
-    md,
-    routing,
-    site_pages,
-)
+from tpc_mock.api import apps, events, insights, knowledge, routing  # noqa: F401
+from tpc_mock.api.content import views as content  # noqa: F401
+from tpc_mock.api.md import views as md  # noqa: F401
 from tpc_mock.api.registry import OPERATIONS, SECURITY_ALL, SECURITY_NO_API_KEY, Operation
+from tpc_mock.api.site_pages import views as site_pages  # noqa: F401
 from tpc_mock.auth.secrets import digest
 from tpc_mock.auth.sessions import create_session
 

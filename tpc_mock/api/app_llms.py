@@ -9,9 +9,9 @@ from ..auth.resolve import Caller
 from ..runtime import Runtime
 from .app_domains import live_domains
 from .app_model import reachable_app
+from .common import product_domains, source_url
 from .models import Model
 from .route_model import app_routes, normalize_route_path
-from .scope import product_domains, source_url
 
 
 class LlmsTxtQuery(Model):

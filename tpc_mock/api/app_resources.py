@@ -10,8 +10,8 @@ from ..auth.resolve import Caller
 from ..envelope import Conflict, not_found
 from ..runtime import Runtime
 from .app_model import live_resources, new_id, now_iso, reachable_app, resource_item
+from .common import reachable_product
 from .models import OMITTED, Model
-from .scope import reachable_product
 
 
 class AttachResourceBody(Model):

@@ -17,9 +17,9 @@ from pydantic import Field
 
 from ..auth.resolve import Caller
 from ..runtime import Runtime
+from .common import product_domains, reachable_product, source_url
 from .models import OMITTED, Model
 from .registry import operation
-from .scope import product_domains, reachable_product, source_url
 
 bp = Blueprint("knowledge", __name__)
 SCOPES = ("products:read",)

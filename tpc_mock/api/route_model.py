@@ -12,8 +12,8 @@ from ..envelope import BusinessLogicError, Conflict, not_found
 from ..runtime import Runtime
 from ..store import declare_index
 from .app_model import live_resources, new_id, now_iso, product_ref, reachable_app
+from .common import product_domains, source_url
 from .models import Model
-from .scope import product_domains, source_url
 
 ROUTE_PATH = r"^\/?[^?#\s]*$"
 

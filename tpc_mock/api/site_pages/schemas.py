@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from .models import OMITTED, Model
+from ..models import OMITTED, Model
 
 MAX_SAFE_INT = 2**53 - 1
 

@@ -1,4 +1,5 @@
-"""/api/v1/content: one page by id or path, its edits and domains; search and count per org.
+"""/api/v1/content over the store: one page by id or path, its edits and domains; search and
+count per organization.
 
 Content is the same `pages` table /api/v1/site/pages and /api/v1/md serve, so every
 edit here shows there at once, and the other way round.
@@ -8,26 +9,34 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Annotated, Any
+from typing import Any
 
-from flask import Blueprint
-from pydantic import Field
+from ...auth.resolve import Caller
+from ...envelope import Conflict, not_found
+from ...runtime import Runtime
+from ...store import declare_index
+from ..common import (
+    domain_refs,
+    invalid,
+    invalid_issues,
+    normalize_path,
+    now_iso,
+    pages_at,
+    product_domains,
+    reachable,
+    reachable_brand,
+    source_url,
+)
+from .schemas import (
+    ContentByPathQuery,
+    ContentDomainsBody,
+    PatchContentBody,
+    PutContentBody,
+    SearchContentBody,
+)
 
-from ..auth.resolve import Caller
-from ..clock import iso
-from ..envelope import Conflict, ValidationError, not_found
-from ..runtime import Runtime
-from ..store import declare_index
-from .insights_model import invalid, reachable_brand
-from .models import OMITTED, Model
-from .registry import operation
-from .scope import domain_refs, pages_at, product_domains, source_url
-from .site_pages import normalize_path
-
-bp = Blueprint("content", __name__)
 declare_index("pages", "organizationId")
 SEARCH_LIMIT = 10
-NonEmpty = Annotated[str, Field(min_length=1)]
 # Page fields only the content API edits; the rest are shared with site pages.
 EXTRA_FIELDS = ("cssSelector", "cssExcludeSelector", "tiptapJson", "descriptionForAgent",
                 "canonicalUrl", "ogTitle", "ogDescription", "ogImage", "twitterTitle",
@@ -36,57 +45,9 @@ PAGE_FIELDS = ("title", "content", "description", "metaTitle", "metaDescription"
                "redirectToUrl")
 
 
-class PutContentBody(Model):
-    filePath: str = Field(OMITTED, min_length=1)
-    title: str = Field(OMITTED, min_length=1)
-    content: str = OMITTED
-    sourceUrl: str = OMITTED
-    cssSelector: str | None = None
-    cssExcludeSelector: str | None = None
-    redirectToUrl: str | None = None
-    tiptapJson: Any = None
-    description: str | None = None
-    descriptionForAgent: str | None = None
-    metaTitle: str | None = None
-    metaDescription: str | None = None
-    canonicalUrl: str | None = None
-    ogTitle: str | None = None
-    ogDescription: str | None = None
-    ogImage: str | None = None
-    twitterTitle: str | None = None
-    twitterDescription: str | None = None
-    twitterImage: str | None = None
-    noIndex: bool = OMITTED
-    tags: list[str] = OMITTED
-    priority: float | None = Field(None, ge=0, le=100)
-
-
-class PatchContentBody(Model):
-    priority: float = Field(OMITTED, ge=0, le=100)
-
-
-class ContentDomainsBody(Model):
-    attach: list[NonEmpty] = OMITTED
-    detach: list[NonEmpty] = OMITTED
-    canonicalDomainId: str = Field(OMITTED, min_length=1)
-
-
-class ContentByPathQuery(Model):
-    brandId: str = Field(min_length=1)
-    path: str = Field(min_length=1)
-
-
-class SearchContentBody(Model):
-    query: str = Field(min_length=1)
-
-
-# -- model functions ------------------------------------------------------------
 def reachable_page(rt: Runtime, caller: Caller, page_id: str) -> dict[str, Any]:
     """A live page the caller reaches, else 404."""
-    page = rt.store.get("pages", page_id)
-    if page is None or page.get("deletedAt") or not caller.can_reach(page["organizationId"]):
-        raise not_found("content")
-    return page
+    return reachable(rt, caller, "pages", page_id, "content", not_deleted=True)
 
 
 def _source_url(rt: Runtime, page: dict[str, Any]) -> str:
@@ -141,7 +102,7 @@ def replace_content(rt: Runtime, caller: Caller, page_id: str, body: PutContentB
         if "priority" in given:
             fields["priority"] = None if body.priority is None else round(body.priority)
         if fields:
-            page = rt.store.update("pages", page["id"], fields | {"updatedAt": iso(rt.clock.now())})
+            page = rt.store.update("pages", page["id"], fields | {"updatedAt": now_iso(rt)})
     return content_record(rt, page)
 
 
@@ -151,7 +112,7 @@ def update_priority(rt: Runtime, caller: Caller, page_id: str, body: PatchConten
         page = reachable_page(rt, caller, page_id)
         if "priority" in body.model_fields_set:
             page = rt.store.update("pages", page["id"], {"priority": round(body.priority),
-                                                         "updatedAt": iso(rt.clock.now())})
+                                                         "updatedAt": now_iso(rt)})
     return content_record(rt, page)
 
 
@@ -173,11 +134,11 @@ def update_domains(rt: Runtime, caller: Caller, page_id: str, body: ContentDomai
                                "message": "the canonical domain must be attached to the page"})
             canonical = body.canonicalDomainId
         if issues:
-            raise ValidationError("validation failed", {"issues": issues})
+            raise invalid_issues(issues)
         if given:
             page = rt.store.update("pages", page["id"], {
                 "domainIds": attached, "canonicalDomainId": canonical,
-                "updatedAt": iso(rt.clock.now())})
+                "updatedAt": now_iso(rt)})
     return {"id": page["id"], "domains": domain_refs(page, domains)}
 
 
@@ -192,7 +153,8 @@ def content_by_path(rt: Runtime, caller: Caller, args: ContentByPathQuery) -> di
     raise not_found("content")
 
 
-def _org_pages(rt: Runtime, caller: Caller, org_id: str) -> list[dict[str, Any]]:
+def org_pages(rt: Runtime, caller: Caller, org_id: str) -> list[dict[str, Any]]:
+    """The live pages of an organization the caller reaches, else 404."""
     if rt.store.get("organizations", org_id) is None or not caller.can_reach(org_id):
         raise not_found("organization")
     return [p for p in rt.store.find("pages", "organizationId", org_id) if not p.get("deletedAt")]
@@ -209,7 +171,7 @@ def _distance(page: dict[str, Any], terms: list[str]) -> float:
 
 def search_content(rt: Runtime, caller: Caller, org_id: str, body: SearchContentBody) -> dict[str, Any]:
     """The organization's pages nearest the query, in a vector-store style result."""
-    pages = _org_pages(rt, caller, org_id)
+    pages = org_pages(rt, caller, org_id)
     terms = re.findall(r"\w+", body.query.lower()) or [body.query.lower()]
     scored = sorted(((d, p) for p in pages if (d := _distance(p, terms)) < 1.0),
                     key=lambda pair: (pair[0], pair[1]["id"]))[:SEARCH_LIMIT]
@@ -229,50 +191,3 @@ def search_content(rt: Runtime, caller: Caller, org_id: str, body: SearchContent
             "data": None, "included": ["distances", "documents", "metadatas", "uris"]}
 
 
-# -- views ----------------------------------------------------------------------
-ONE = "/api/v1/content/<id:id>"
-
-
-@operation(bp, ONE, "GET", "getContentId", "Get content", "Content", scopes=("content:read",))
-def get_content(rt: Runtime, caller: Caller, args: None, *, id: str) -> dict[str, Any]:
-    page = reachable_page(rt, caller, id)
-    return {"id": page["id"], "title": page["title"], "content": page.get("content") or ""}
-
-
-@operation(bp, ONE, "PUT", "putContentId", "Replace content", "Content",
-           scopes=("content:write",), body=PutContentBody)
-def put_content(rt: Runtime, caller: Caller, args: PutContentBody, *, id: str) -> dict[str, Any]:
-    return replace_content(rt, caller, id, args)
-
-
-@operation(bp, ONE, "PATCH", "patchContentId", "Update content", "Content",
-           scopes=("content:write",), body=PatchContentBody)
-def patch_content(rt: Runtime, caller: Caller, args: PatchContentBody, *,
-                  id: str) -> dict[str, Any]:
-    return update_priority(rt, caller, id, args)
-
-
-@operation(bp, "/api/v1/content/by-path", "GET", "getContentByPath", "Get content by path",
-           "Content", scopes=("content:read",), query=ContentByPathQuery)
-def get_content_by_path(rt: Runtime, caller: Caller, args: ContentByPathQuery) -> dict[str, Any]:
-    return content_by_path(rt, caller, args)
-
-
-@operation(bp, "/api/v1/content/<id>/domains", "PATCH", "patchContentIdDomains",
-           "Update content domains", "Content", scopes=("content:write",), body=ContentDomainsBody)
-def patch_content_domains(rt: Runtime, caller: Caller, args: ContentDomainsBody, *,
-                          id: str) -> dict[str, Any]:
-    return update_domains(rt, caller, id, args)
-
-
-@operation(bp, "/api/v1/content/search/<orgId>", "POST", "postContentSearchOrgId",
-           "Search content", "Content", scopes=("content:read",), body=SearchContentBody)
-def post_content_search(rt: Runtime, caller: Caller, args: SearchContentBody, *,
-                        orgId: str) -> dict[str, Any]:
-    return search_content(rt, caller, orgId, args)
-
-
-@operation(bp, "/api/v1/content/count/<orgId>", "GET", "getContentCountOrgId", "Count content",
-           "Content", scopes=("content:read",))
-def get_content_count(rt: Runtime, caller: Caller, args: None, *, orgId: str) -> dict[str, Any]:
-    return {"count": len(_org_pages(rt, caller, orgId))}

@@ -1,24 +1,21 @@
-"""/api/v1/md: published markdown by id or path, with tenant headers."""
+"""/api/v1/md over the store: published markdown by id or path, held to the tenant headers."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint
+from ...auth.resolve import Caller
+from ...envelope import BadRequest, not_found
+from ...runtime import Runtime
+from ..common import pages_at, product_domains, reachable_product, source_url
 
-from ..auth.resolve import Caller
-from ..envelope import BadRequest, not_found
-from ..runtime import Runtime
-from .registry import operation
-from .scope import pages_at, product_domains, reachable_product, source_url
-
-bp = Blueprint("md", __name__)
 TENANT_HEADERS = ("x-tpc-organization-id", "x-tpc-organization-slug",
                   "x-tpc-product-id", "x-tpc-product-slug")
 
 
-def _tenant(headers: Mapping[str, str | None]) -> dict[str, str | None]:
+def tenant_of(headers: Mapping[str, str | None]) -> dict[str, str | None]:
+    """The tenant headers sent, blank ones as None."""
     return {name: (headers.get(name) or "").strip() or None for name in TENANT_HEADERS}
 
 
@@ -49,6 +46,7 @@ def _is_public(page: dict[str, Any] | None) -> bool:
 
 
 def markdown_by_id(rt: Runtime, caller: Caller, page_id: str, tenant: dict[str, Any]) -> dict[str, Any]:
+    """A published page the caller reaches, by id, if it belongs to the named tenant."""
     page = rt.store.get("pages", page_id)
     if page is None or not _is_public(page) or not caller.can_reach(page["organizationId"]):
         raise not_found("document")
@@ -72,6 +70,7 @@ def tenant_product(rt: Runtime, caller: Caller, tenant: dict[str, Any]) -> dict[
 
 
 def markdown_by_path(rt: Runtime, caller: Caller, path: str, tenant: dict[str, Any]) -> dict[str, Any]:
+    """The tenant product's published page at `path` (`.md` optional; empty is the index)."""
     product = tenant_product(rt, caller, tenant)
     wanted = "/".join(p for p in path.split("/") if p)
     wanted = wanted.removesuffix(".md")
@@ -79,25 +78,3 @@ def markdown_by_path(rt: Runtime, caller: Caller, path: str, tenant: dict[str, A
         if _is_public(page):
             return markdown_document(rt, page, product)
     raise not_found("document")
-
-
-@operation(bp, "/api/v1/md/by-path", "GET", "getMdByPath", "Get root public markdown content",
-           "Markdown", scopes=("content:read",), headers=TENANT_HEADERS, cached=True)
-def get_root_markdown(rt: Runtime, caller: Caller, args: None, *,
-                      headers: dict[str, str | None]) -> dict[str, Any]:
-    return markdown_by_path(rt, caller, "", _tenant(headers))
-
-
-@operation(bp, "/api/v1/md/by-path/<path:path>", "GET", "getMdByPathPath",
-           "Get public markdown content by path", "Markdown", scopes=("content:read",),
-           headers=TENANT_HEADERS, cached=True)
-def get_markdown_by_path(rt: Runtime, caller: Caller, args: None, *,
-                         headers: dict[str, str | None], path: str) -> dict[str, Any]:
-    return markdown_by_path(rt, caller, path, _tenant(headers))
-
-
-@operation(bp, "/api/v1/md/<id>", "GET", "getMdId", "Get public markdown content by ID",
-           "Markdown", scopes=("content:read",), headers=TENANT_HEADERS, cached=True)
-def get_markdown(rt: Runtime, caller: Caller, args: None, *,
-                 headers: dict[str, str | None], id: str) -> dict[str, Any]:
-    return markdown_by_id(rt, caller, id, _tenant(headers))

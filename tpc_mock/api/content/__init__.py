@@ -1,0 +1,1 @@
+"""/api/v1/content: one page at a time, by id or path; search and count per organization."""

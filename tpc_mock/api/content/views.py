@@ -1,0 +1,76 @@
+"""/api/v1/content: the operations (one page by id or path, its edits and domains; search and
+count per organization)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+
+from ...auth.resolve import Caller
+from ...runtime import Runtime
+from ..registry import operation
+from .model import (
+    content_by_path,
+    org_pages,
+    reachable_page,
+    replace_content,
+    search_content,
+    update_domains,
+    update_priority,
+)
+from .schemas import (
+    ContentByPathQuery,
+    ContentDomainsBody,
+    PatchContentBody,
+    PutContentBody,
+    SearchContentBody,
+)
+
+bp = Blueprint("content", __name__)
+ONE = "/api/v1/content/<id:id>"
+
+
+@operation(bp, ONE, "GET", "getContentId", "Get content", "Content", scopes=("content:read",))
+def get_content(rt: Runtime, caller: Caller, args: None, *, id: str) -> dict[str, Any]:
+    page = reachable_page(rt, caller, id)
+    return {"id": page["id"], "title": page["title"], "content": page.get("content") or ""}
+
+
+@operation(bp, ONE, "PUT", "putContentId", "Replace content", "Content",
+           scopes=("content:write",), body=PutContentBody)
+def put_content(rt: Runtime, caller: Caller, args: PutContentBody, *, id: str) -> dict[str, Any]:
+    return replace_content(rt, caller, id, args)
+
+
+@operation(bp, ONE, "PATCH", "patchContentId", "Update content", "Content",
+           scopes=("content:write",), body=PatchContentBody)
+def patch_content(rt: Runtime, caller: Caller, args: PatchContentBody, *,
+                  id: str) -> dict[str, Any]:
+    return update_priority(rt, caller, id, args)
+
+
+@operation(bp, "/api/v1/content/by-path", "GET", "getContentByPath", "Get content by path",
+           "Content", scopes=("content:read",), query=ContentByPathQuery)
+def get_content_by_path(rt: Runtime, caller: Caller, args: ContentByPathQuery) -> dict[str, Any]:
+    return content_by_path(rt, caller, args)
+
+
+@operation(bp, "/api/v1/content/<id>/domains", "PATCH", "patchContentIdDomains",
+           "Update content domains", "Content", scopes=("content:write",), body=ContentDomainsBody)
+def patch_content_domains(rt: Runtime, caller: Caller, args: ContentDomainsBody, *,
+                          id: str) -> dict[str, Any]:
+    return update_domains(rt, caller, id, args)
+
+
+@operation(bp, "/api/v1/content/search/<orgId>", "POST", "postContentSearchOrgId",
+           "Search content", "Content", scopes=("content:read",), body=SearchContentBody)
+def post_content_search(rt: Runtime, caller: Caller, args: SearchContentBody, *,
+                        orgId: str) -> dict[str, Any]:
+    return search_content(rt, caller, orgId, args)
+
+
+@operation(bp, "/api/v1/content/count/<orgId>", "GET", "getContentCountOrgId", "Count content",
+           "Content", scopes=("content:read",))
+def get_content_count(rt: Runtime, caller: Caller, args: None, *, orgId: str) -> dict[str, Any]:
+    return {"count": len(org_pages(rt, caller, orgId))}

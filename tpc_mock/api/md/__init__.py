@@ -1,0 +1,1 @@
+"""/api/v1/md: published pages as markdown."""
