@@ -57,10 +57,12 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     app.url_map.merge_slashes = False  # no 308 redirects under /api for `//`
     app.json = OrjsonProvider(app)
     # Blueprint modules first: importing them declares their store indexes.
-    from .api import apps, events, insights, internal, knowledge, openapi, routing
+    from .api import events, insights, internal, knowledge, openapi
+    from .api.apps import views as apps
     from .api.content import views as content
     from .api.md import views as md
     from .api.registry import ResourceId
+    from .api.routing import views as routing
     from .api.site_pages import views as site_pages
     from .auth import device, oauth_routes, organization, routes, tokens
     from .dashboard import consent_page, device_page, landing, pages

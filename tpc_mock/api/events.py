@@ -15,7 +15,7 @@ from pydantic import Field
 from ..auth.resolve import Caller
 from ..runtime import Runtime
 from ..store import declare_index
-from .app_model import new_id, now_iso, target_organization
+from .common import new_id, now_iso, target_organization
 from .models import OMITTED, Model
 from .registry import operation
 

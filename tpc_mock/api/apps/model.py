@@ -1,23 +1,19 @@
-"""Apps: the app itself, its reach, its record shapes and its config (model functions).
+"""/api/v1/apps over the store: the app itself, its reach, its record shapes and its config.
 
-Attaching and detaching the app's products is in app_resources."""
+Attaching and detaching the app's products is in resources_model, its hostnames in
+domains_model."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from pydantic import Field
-
-from ..auth.resolve import Caller
-from ..auth.secrets import new_token
-from ..clock import iso
-from ..envelope import Conflict, not_found
-from ..runtime import Runtime
-from ..store import declare_index
-from .models import Model
-
-SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+from ...auth.resolve import Caller
+from ...envelope import Conflict
+from ...runtime import Runtime
+from ...store import declare_index
+from ..common import new_id, now_iso, reachable, ref
+from .schemas import CreateAppBody, UpdateAppBody, UpdateAppConfigBody
 
 declare_index("apps", "organizationId")
 declare_index("appResources", "appId")
@@ -26,62 +22,10 @@ declare_index("appDomains", "appId")
 declare_index("appRoutes", "appId")
 
 
-class CreateAppBody(Model):
-    name: str = Field(min_length=1, max_length=120)
-    slug: str = Field(None, min_length=1, max_length=120, pattern=SLUG)  # type: ignore[assignment]
-    metadata: dict[str, Any] | None = None
-    config: dict[str, Any] = Field(None)  # type: ignore[assignment,arg-type]
-
-
-class UpdateAppBody(Model):
-    name: str = Field(None, min_length=1, max_length=120)  # type: ignore[assignment]
-    slug: str = Field(None, min_length=1, max_length=120, pattern=SLUG)  # type: ignore[assignment]
-    metadata: dict[str, Any] | None = None
-
-
-class UpdateAppConfigBody(Model):
-    config: dict[str, Any]
-
-
-def new_id(prefix: str) -> str:
-    """A fresh record id like `app_k3j...`."""
-    return f"{prefix}_{new_token(20).lower()}"
-
-
-def now_iso(rt: Runtime) -> str:
-    """The emulated time as TPC writes timestamps."""
-    return iso(rt.clock.now()) or ""
-
-
-# -- organization and app reach ---------------------------------------------
-def target_organization(
-    rt: Runtime, caller: Caller, org_id: str | None, org_slug: str | None
-) -> str:
-    """The organization a list/create works in: a tenant header, the key's, or the active one."""
-    if org_id or org_slug:
-        org = (rt.store.get("organizations", org_id) if org_id
-               else rt.store.find_one("organizations", "slug", org_slug))
-        if org is None or not caller.can_reach(org["id"]) or (
-                org_slug and org["slug"] != org_slug):
-            raise not_found("organization")
-        return str(org["id"])
-    if caller.organization_id:
-        return caller.organization_id
-    session = rt.store.get("sessions", caller.session_id) if caller.session_id else None
-    active = (session or {}).get("activeOrganizationId")
-    if active and caller.can_reach(active):
-        return str(active)
-    if not caller.org_ids:
-        raise not_found("organization")
-    return min(caller.org_ids)
-
-
+# -- reach ---------------------------------------------
 def reachable_app(rt: Runtime, caller: Caller, app_id: str) -> dict[str, Any]:
     """A live app of one of the caller's organizations, else 404 `app not found`."""
-    app = rt.store.get("apps", app_id)
-    if app is None or app.get("deletedAt") or not caller.can_reach(app["organizationId"]):
-        raise not_found("app")
-    return app
+    return reachable(rt, caller, "apps", app_id, "app", not_deleted=True)
 
 
 # -- shapes ------------------------------------------------------------------
@@ -91,7 +35,6 @@ CONFIG_FIELDS = ("id", "createdAt", "updatedAt", "deletedAt", "config", "organiz
                  "productId", "appId")
 RESOURCE_FIELDS = ("id", "appId", "resourceType", "resourceId", "createdAt", "updatedAt",
                    "deletedAt")
-
 
 
 def pick(doc: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
@@ -104,18 +47,13 @@ def app_item(app: dict[str, Any]) -> dict[str, Any]:
     return pick(app, APP_FIELDS)
 
 
-def product_ref(product: dict[str, Any]) -> dict[str, Any]:
-    """`{id, name, slug}` of a product."""
-    return {"id": product["id"], "name": product["name"], "slug": product.get("slug")}
-
-
 def resource_item(rt: Runtime, resource: dict[str, Any], *, with_product: bool) -> dict[str, Any]:
     """A resource record, with its product when listed."""
     item = pick(resource, RESOURCE_FIELDS)
     if with_product:
         product = rt.store.get("products", resource["resourceId"]) or {
             "id": resource["resourceId"], "name": "", "slug": None}
-        item["product"] = product_ref(product)
+        item["product"] = ref(product)
     return item
 
 

@@ -1,64 +1,22 @@
-"""/api/v1/domain/{id}/routing: a web domain's routing config, validated, saved and published."""
+"""/api/v1/domain/{id}/routing over the store: a web domain's routing config, validated, saved
+and published."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
+from typing import Any
 
-from flask import Blueprint
-from pydantic import Field, field_validator
+from ...auth.resolve import Caller
+from ...envelope import BusinessLogicError, ValidationError, not_found
+from ...runtime import Runtime
+from ...store import declare_index
+from ..common import invalid_issues, now_iso
+from .schemas import AppDestination, RoutingConfigBody, RoutingPath
 
-from ..auth.resolve import Caller
-from ..envelope import BusinessLogicError, ValidationError, not_found
-from ..runtime import Runtime
-from ..store import declare_index
-from .app_model import now_iso
-from .models import Model
-from .registry import operation
-
-bp = Blueprint("routing", __name__)
 declare_index("routingConfigs", "domainId")
 
 
-class AppDestination(Model):
-    type: Literal["app"]
-    appId: str = Field(min_length=1)
-
-
-class ProductDestination(Model):
-    type: Literal["product"]
-    productId: str = Field(min_length=1)
-
-
-class RoutingPath(Model):
-    id: str = Field(None, min_length=1, max_length=128)  # type: ignore[assignment]
-    pathPrefix: str = Field(min_length=1, max_length=2048, pattern=r"^\/[^?#\s]*$")
-    destination: Annotated[AppDestination | ProductDestination, Field(discriminator="type")]
-    preservePathPrefix: Literal[True] = True
-
-
-class FallbackOrigin(Model):
-    url: str = Field(min_length=1, max_length=2048)
-
-    @field_validator("url")
-    @classmethod
-    def absolute_http_url(cls, value: str) -> str:
-        """The fallback origin is an absolute http(s) URL."""
-        parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError("must be an absolute http(s) URL")
-        return value
-
-
-class RoutingConfigBody(Model):
-    mode: Literal["full_shadow", "path_routing"]
-    fallbackOrigin: FallbackOrigin = Field(None)  # type: ignore[assignment]
-    paths: list[RoutingPath] = Field(None, max_length=100)  # type: ignore[assignment,arg-type]
-
-
-# -- model functions ------------------------------------------------------------
 def routed_domain(rt: Runtime, caller: Caller, domain_id: str) -> dict[str, Any]:
     """`{id, hostname, organizationId}` of a reachable web domain (product or app domain)."""
     domain = rt.store.get("domains", domain_id)
@@ -133,7 +91,7 @@ def build_config(rt: Runtime, domain: dict[str, Any], body: RoutingConfigBody) -
         built.append({"id": path_id, "pathPrefix": path.pathPrefix,
                       "destination": path.destination.model_dump(), "preservePathPrefix": True})
     if issues:
-        raise ValidationError("validation failed", {"issues": issues})
+        raise invalid_issues(issues)
     config: dict[str, Any] = {"version": 1, "hostname": domain["hostname"], "mode": body.mode}
     if body.fallbackOrigin is not None:
         config["fallbackOrigin"] = {"url": body.fallbackOrigin.url}
@@ -203,41 +161,3 @@ def reset_routing(rt: Runtime, caller: Caller, domain_id: str) -> dict[str, Any]
         domain = routed_domain(rt, caller, domain_id)
         rt.store.remove("routingConfigs", domain_id)
     return default_state(domain["hostname"])
-
-
-# -- views ------------------------------------------------------------------------
-PATH = "/api/v1/domain/<id>/routing"
-TAG = "Apps & Publishing"
-
-
-@operation(bp, PATH, "GET", "getDomainIdRouting", "Get web-domain routing config", TAG,
-           scopes=("content:read",))
-def get_domain_routing(rt: Runtime, caller: Caller, args: None, *, id: str) -> dict[str, Any]:
-    return get_routing(rt, caller, id)
-
-
-@operation(bp, PATH, "PUT", "putDomainIdRouting", "Save and publish web-domain routing config",
-           TAG, scopes=("content:write",), body=RoutingConfigBody)
-def put_domain_routing(rt: Runtime, caller: Caller, args: RoutingConfigBody, *,
-                       id: str) -> dict[str, Any]:
-    return save_routing(rt, caller, id, args)
-
-
-@operation(bp, PATH, "DELETE", "deleteDomainIdRouting", "Reset web-domain routing config", TAG,
-           scopes=("content:write",))
-def delete_domain_routing(rt: Runtime, caller: Caller, args: None, *, id: str) -> dict[str, Any]:
-    return reset_routing(rt, caller, id)
-
-
-@operation(bp, PATH + "/validate", "POST", "postDomainIdRoutingValidate",
-           "Validate web-domain routing config", TAG, scopes=("content:write",),
-           body=RoutingConfigBody)
-def validate_domain_routing(rt: Runtime, caller: Caller, args: RoutingConfigBody, *,
-                            id: str) -> dict[str, Any]:
-    return validate_routing(rt, caller, id, args)
-
-
-@operation(bp, PATH + "/publish", "POST", "postDomainIdRoutingPublish",
-           "Publish web-domain routing config", TAG, scopes=("content:write",))
-def publish_domain_routing(rt: Runtime, caller: Caller, args: None, *, id: str) -> dict[str, Any]:
-    return publish_routing(rt, caller, id)

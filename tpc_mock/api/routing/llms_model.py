@@ -1,21 +1,17 @@
-"""llms.txt (llmstxt.org) of an app: its routed, published pages, grouped by section."""
+"""/api/v1/apps/{appId}/llms-txt over the store: an llms.txt (llmstxt.org) of the app's routed,
+published pages, grouped by section."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from ..auth.resolve import Caller
-from ..runtime import Runtime
-from .app_domains import live_domains
-from .app_model import reachable_app
-from .common import product_domains, source_url
-from .models import Model
-from .route_model import app_routes, normalize_route_path
-
-
-class LlmsTxtQuery(Model):
-    pathPrefix: str | None = None
+from ...auth.resolve import Caller
+from ...runtime import Runtime
+from ..apps.domains_model import live_domains
+from ..apps.model import reachable_app
+from ..common import product_domains, source_url
+from .routes_model import app_routes, normalize_route_path
 
 
 def _under(path: str, prefix: str | None) -> bool:

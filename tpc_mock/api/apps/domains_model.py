@@ -1,31 +1,23 @@
-"""App domains: hostnames an app is served on (model functions)."""
+"""/api/v1/apps/{appId}/domains over the store: the hostnames an app is served on."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import Field
+from ...auth.resolve import Caller
+from ...envelope import Conflict, not_found
+from ...runtime import Runtime
+from ...store import declare_index
+from ..common import new_id, now_iso
+from .model import pick, reachable_app
+from .schemas import CreateAppDomainBody
 
-from ..auth.resolve import Caller
-from ..envelope import Conflict, not_found
-from ..runtime import Runtime
-from ..store import declare_index
-from .app_model import new_id, now_iso, pick, reachable_app
-from .models import Model
-
-HOSTNAME = r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$"
 DOMAIN_FIELDS = ("id", "createdAt", "updatedAt", "deletedAt", "domain", "scope", "productId",
                  "appId", "cloudflareId", "type", "origin")
 
 declare_index("appDomains", "appId", "domain")
 # Hostnames are unique across product and app domains; look product ones up by name too.
 declare_index("domains", "domain")
-
-
-class CreateAppDomainBody(Model):
-    domain: str = Field(min_length=1, max_length=253, pattern=HOSTNAME)
-    type: Literal["web", "metric", "redirect"] = "web"
-    origin: str = Field(None, min_length=1, max_length=2048)  # type: ignore[assignment]
 
 
 def live_domains(rt: Runtime, app_id: str) -> list[dict[str, Any]]:

@@ -1,32 +1,15 @@
-"""App resources: the products attached to an app (model functions)."""
+"""/api/v1/apps/{appId}/resources over the store: the products attached to an app."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import Field
-
-from ..auth.resolve import Caller
-from ..envelope import Conflict, not_found
-from ..runtime import Runtime
-from .app_model import live_resources, new_id, now_iso, reachable_app, resource_item
-from .common import reachable_product
-from .models import OMITTED, Model
-
-
-class AttachResourceBody(Model):
-    resourceType: Literal["product"] = "product"
-    resourceId: str = Field(min_length=1)
-
-
-class DetachResourceBody(AttachResourceBody):
-    deleteDependentRoutes: bool = False
-
-
-class UpdateResourceBody(Model):
-    """The SDK's `v1.apps.resources.update` body: only the display name changes."""
-
-    displayName: str = OMITTED
+from ...auth.resolve import Caller
+from ...envelope import Conflict, not_found
+from ...runtime import Runtime
+from ..common import new_id, now_iso, reachable_product
+from .model import live_resources, reachable_app, resource_item
+from .schemas import AttachResourceBody, DetachResourceBody, UpdateResourceBody
 
 
 def list_resources(rt: Runtime, caller: Caller, app_id: str) -> list[dict[str, Any]]:

@@ -1,51 +1,25 @@
-"""App routes: paths on an app that serve product pages; candidates, import preview, batch."""
+"""/api/v1/apps/{appId}/routes over the store: paths on an app that serve product pages;
+candidates, import preview, batch."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import Field
-
-from ..auth.resolve import Caller
-from ..envelope import BusinessLogicError, Conflict, not_found
-from ..runtime import Runtime
-from ..store import declare_index
-from .app_model import live_resources, new_id, now_iso, product_ref, reachable_app
-from .common import product_domains, source_url
-from .models import Model
-
-ROUTE_PATH = r"^\/?[^?#\s]*$"
+from ...auth.resolve import Caller
+from ...envelope import BusinessLogicError, Conflict, not_found
+from ...runtime import Runtime
+from ...store import declare_index
+from ..apps.model import live_resources, reachable_app
+from ..common import new_id, normalize_path, now_iso, product_domains, ref, source_url
+from .schemas import NewRoute, RouteBatchBody, RouteCandidatesQuery, RouteChange
 
 declare_index("appRoutes", "appId", "targetId")
 
 
-class NewRoute(Model):
-    path: str = Field(min_length=1, max_length=2048, pattern=ROUTE_PATH)
-    targetType: Literal["product_document"] = "product_document"
-    targetId: str = Field(min_length=1)
-
-
-class RouteChange(Model):
-    path: str = Field(None, min_length=1, max_length=2048, pattern=ROUTE_PATH)  # type: ignore[assignment]
-    targetType: Literal["product_document"] = Field(None)  # type: ignore[assignment,arg-type]
-    targetId: str = Field(None, min_length=1)  # type: ignore[assignment]
-
-
-class RouteBatchBody(Model):
-    routes: list[NewRoute] = Field(min_length=1, max_length=100)
-
-
-class RouteCandidatesQuery(Model):
-    productId: str = Field(None, min_length=1)  # type: ignore[assignment]
-    status: Literal["draft", "published"] = "published"
-    includeRouted: bool = False
-
-
-
 def normalize_route_path(path: str) -> str:
     """`docs//intro/` -> `/docs/intro`; the root stays `/`."""
-    return "/" + "/".join(part for part in path.strip().split("/") if part)
+    return "/" + normalize_path(path)
 
 
 def target_item(rt: Runtime, page: dict[str, Any], product: dict[str, Any]) -> dict[str, Any]:
@@ -64,7 +38,7 @@ def route_item(rt: Runtime, route: dict[str, Any]) -> dict[str, Any]:
     item = {key: route[key] for key in
             ("id", "appId", "path", "targetType", "targetId", "createdAt", "updatedAt")}
     item["target"] = target_item(rt, page, product) if page else None
-    item["product"] = product_ref(product)
+    item["product"] = ref(product)
     return item
 
 
@@ -198,7 +172,7 @@ def route_candidates(
                 "pathStatus": status,
                 "existingRoute": {"id": routed["id"], "path": routed["path"]} if routed else None,
                 "pathConflict": _conflict_ref(clash) if status == "path_conflict" else None,
-                "target": target_item(rt, page, product), "product": product_ref(product)})
+                "target": target_item(rt, page, product), "product": ref(product)})
     return {"appId": app_id, "candidateCount": len(candidates), "candidates": candidates}
 
 
@@ -237,7 +211,7 @@ def analyze_routes(
             else None,
             "pathConflict": None if same else _conflict_ref(existing),
             "target": target_item(rt, page, product) if page and product else None,
-            "product": product_ref(product) if product else None,
+            "product": ref(product) if product else None,
             "normalizedPath": path})
     return rows
 
