@@ -10,19 +10,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.helpers import assert_error
-from tpc_mock.api import events, insights, knowledge  # noqa: F401
-from tpc_mock.api.apps import views as apps  # noqa: F401
-from tpc_mock.api.content import views as content  # noqa: F401
-from tpc_mock.api.md import views as md  # noqa: F401
+from tpc_mock.api import blueprints
 from tpc_mock.api.registry import OPERATIONS, SECURITY_ALL, SECURITY_NO_API_KEY, Operation
-from tpc_mock.api.routing import views as routing  # noqa: F401
-from tpc_mock.api.site_pages import views as site_pages  # noqa: F401
 from tpc_mock.auth.secrets import digest
 from tpc_mock.auth.sessions import create_session
 
 PARAMS = {"appId": "app_123", "id": "page_123", "orgId": "org_123", "routeId": "route_x",
           "domainId": "domain_x", "path": "pricing", "resourceId": "product_123",
           "productId": "product_123"}
+blueprints()  # every operation declared
 SCOPED = [op for op in OPERATIONS if op.scopes and op.security in (SECURITY_ALL,
                                                                    SECURITY_NO_API_KEY)]
 

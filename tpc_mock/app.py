@@ -57,23 +57,18 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     app.url_map.merge_slashes = False  # no 308 redirects under /api for `//`
     app.json = OrjsonProvider(app)
     # Blueprint modules first: importing them declares their store indexes.
-    from .api import events, insights, internal, knowledge, openapi
-    from .api.apps import views as apps
-    from .api.content import views as content
-    from .api.md import views as md
+    from .api import blueprints
     from .api.registry import ResourceId
-    from .api.routing import views as routing
-    from .api.site_pages import views as site_pages
     from .auth import device, oauth_routes, organization, routes, tokens
     from .dashboard import consent_page, device_page, landing, pages
+
+    api = blueprints()  # before the runtime builds the store
 
     app.url_map.converters["id"] = ResourceId
     rt = Runtime.from_config(config)
     app.extensions["tpc_mock"] = rt
-    for blueprint in (site_pages.bp, md.bp, content.bp, apps.bp, routing.bp, insights.bp,
-                      internal.bp, openapi.bp, routes.bp, device.bp, tokens.bp, pages.bp,
-                      device_page.bp, landing.bp, organization.bp, events.bp, knowledge.bp,
-                      oauth_routes.bp, consent_page.bp):
+    for blueprint in (*api, routes.bp, device.bp, tokens.bp, pages.bp, device_page.bp,
+                      landing.bp, organization.bp, oauth_routes.bp, consent_page.bp):
         app.register_blueprint(blueprint)
     if config.control:
         from . import console, control

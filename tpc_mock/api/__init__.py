@@ -1,1 +1,18 @@
-"""The public API under /api/v1: one blueprint per resource."""
+"""The public API: one package per resource, each `schemas` (request models), `model`
+(functions over the store) and `views` (the blueprint and its `@operation` handlers)."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from flask import Blueprint
+
+RESOURCES = ("site_pages", "md", "content", "apps", "routing", "analytics", "simulations",
+             "conversations", "views", "knowledge", "internal")
+
+
+def blueprints() -> list[Blueprint]:
+    """Every resource's blueprint and the OpenAPI document's. Importing the views declares
+    their operations and, through their models, the store's indexes."""
+    found = [import_module(f"{__name__}.{name}.views").bp for name in RESOURCES]
+    return [*found, import_module(f"{__name__}.openapi").bp]

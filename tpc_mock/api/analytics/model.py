@@ -1,60 +1,33 @@
-"""Model functions of the insights operations: share of voice and conversation queries,
-all bounded by the caller's organizations (views are in views_model)."""
+"""/api/v1/analytics over the store: share of voice from the seeded days, and the SDK's
+server-side page_visit events (`v1.analytics.createEvent`), bounded by the caller's
+organizations.
+
+The events' shapes follow TPC's TypeScript SDK 0.3.0 (`src/resources/v1/analytics.ts`),
+whose answer is the envelope around a second `{ok, data}`. Events are kept per organization
+(the newest EVENTS_KEPT), so a test can read back what its app sent.
+"""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..auth.resolve import Caller
-from ..clock import parse_iso
-from ..envelope import ValidationError, not_found
-from ..runtime import Runtime
-from ..store import declare_index
+from ...auth.resolve import Caller
+from ...clock import parse_iso
+from ...envelope import not_found
+from ...runtime import Runtime
+from ...store import declare_index
+from ..common import invalid, live, new_id, now_iso, page_count, paged, reachable_brand
+from .schemas import CreateEventBody, SovQuery
 
-if TYPE_CHECKING:
-    from .insights import ConversationQueriesQuery, SovQuery
-
-declare_index("brands", "productId", "organizationId")
 declare_index("prompts", "brandId")
 declare_index("topics", "brandId")
 declare_index("sovSeries", "brandId")
-declare_index("userPersonas", "brandId")
-declare_index("conversationQueries", "brandId", "promptId")
-declare_index("views", "brandId", "organizationId")
-declare_index("simulationRuns", "organizationId", "environmentId", "taskId")
+declare_index("analyticsEvents", "organizationId")
 MAX_SOV_DAYS = 366
 SORTABLE = ["sov", "mentions", "runs", "label"]
-
-
-def invalid(path: str, message: str) -> Exception:
-    """422 VALIDATION_ERROR naming one parameter."""
-    return ValidationError("validation failed", {"issues": [{"path": path, "message": message}]})
-
-
-def paged(items: list[Any], page: int, size: int) -> list[Any]:
-    """One page of `items` (empty past the end)."""
-    start = (page - 1) * size
-    return items[start:start + size]
-
-
-def reachable_brand(rt: Runtime, caller: Caller, ref: str, what: str = "brand") -> dict[str, Any]:
-    """A brand by its id or its product's id, if the caller reaches it; else 404."""
-    brand = rt.store.get("brands", ref) or rt.store.find_one("brands", "productId", ref)
-    if brand is None or not caller.can_reach(brand["organizationId"]):
-        raise not_found(what)
-    return brand
-
-
-def brand_ref(brand: dict[str, Any]) -> dict[str, Any]:
-    """`{id, name, slug}` of a brand."""
-    return {"id": brand["id"], "name": brand["name"], "slug": brand.get("slug")}
-
-
-def live(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [r for r in rows if r.get("deletedAt") is None]
+EVENTS_KEPT = 1000  # per organization; older events are dropped first
 
 
 # -- share of voice -----------------------------------------------------------
@@ -189,7 +162,7 @@ def share_of_voice(rt: Runtime, caller: Caller, args: SovQuery) -> dict[str, Any
         "scope": {"product": {"id": product.get("id"), "name": product.get("name"),
                               "slug": product.get("slug")}},
         "pagination": {"page": args.page, "pageSize": args.pageSize, "total": len(table),
-                       "totalPages": math.ceil(len(table) / args.pageSize)},
+                       "totalPages": page_count(len(table), args.pageSize)},
         "sort": {"sortBy": sort_by, "sortDirection": direction, "sortableDimensions": SORTABLE},
         "timeSeries": _time_series(rows, start, end, brand["productId"]),
         "products": [{"product_id": p["key"], "product_name": p["label"], "sov": p["sov"],
@@ -198,71 +171,26 @@ def share_of_voice(rt: Runtime, caller: Caller, args: SovQuery) -> dict[str, Any
     }
 
 
-# -- conversation queries -------------------------------------------------------
-def view_query_ids(view: dict[str, Any]) -> set[str] | None:
-    """The queries a view holds; None for a default view (all of its brand's)."""
-    ids = view.get("conversationQueryIds")
-    return None if view.get("isDefault") or ids is None else set(ids)
-
-
-def _reachable_prompt(rt: Runtime, caller: Caller, prompt_id: str) -> dict[str, Any]:
-    prompt = rt.store.get("prompts", prompt_id)
-    if prompt is None or prompt.get("deletedAt") or not caller.can_reach(prompt["organizationId"]):
-        raise not_found("prompt")
-    return prompt
-
-
-def _candidate_queries(
-    rt: Runtime, caller: Caller, args: ConversationQueriesQuery, prompt_ids: list[str]
-) -> list[dict[str, Any]]:
-    prompts = [_reachable_prompt(rt, caller, p) for p in prompt_ids]
-    if args.brandId is None:
-        return [q for p in prompts for q in rt.store.find("conversationQueries", "promptId", p["id"])]
-    brand = reachable_brand(rt, caller, args.brandId)
-    if any(p["brandId"] != brand["id"] for p in prompts):
-        raise not_found("prompt")
-    found = rt.store.find("conversationQueries", "brandId", brand["id"])
-    if prompt_ids:
-        found = [q for q in found if q["promptId"] in set(prompt_ids)]
-    if args.viewId:
-        view = rt.store.get("views", args.viewId)
-        if view is None or view.get("deletedAt") or view["brandId"] != brand["id"]:
-            raise not_found("view")
-        held = view_query_ids(view)
-        found = [q for q in found if held is None or q["id"] in held]
-    return found
-
-
-def list_conversation_queries(
-    rt: Runtime, caller: Caller, args: ConversationQueriesQuery
-) -> dict[str, Any]:
-    """A brand's (or prompts') live conversation queries with persona and prompt."""
-    prompt_ids = list(dict.fromkeys(
-        [p.strip() for p in (args.promptIds or "").split(",") if p.strip()]
-        + ([args.promptId] if args.promptId else [])))
-    if args.brandId is None and not prompt_ids:
-        raise invalid("brandId", "one of brandId, promptId or promptIds is required")
-    if args.viewId and args.brandId is None:
-        raise invalid("viewId", "viewId requires brandId")
-    rows = []
-    needle = (args.search or "").strip().casefold()
-    for query in live(_candidate_queries(rt, caller, args, prompt_ids)):
-        prompt = rt.store.get("prompts", query["promptId"]) or {}
-        persona = rt.store.get("userPersonas", query.get("userPersonaId") or "")
-        text = " ".join([prompt.get("message", ""), (persona or {}).get("name", ""),
-                         query.get("model") or ""]).casefold()
-        if needle and needle not in text:
-            continue
-        item = {k: query.get(k) for k in ("id", "organizationId", "promptId", "userPersonaId",
-                                          "model", "maxTurns", "createdAt", "updatedAt",
-                                          "deletedAt")}
-        if persona:
-            item["userPersona"] = {"id": persona["id"], "name": persona["name"]}
-        item["prompt"] = {"id": prompt.get("id"), "message": prompt.get("message")}
-        rows.append(item)
-    rows.sort(key=lambda q: (q["createdAt"], q["id"]), reverse=True)
-    limit, page = args.limit or args.pageSize or 20, args.page or 1
-    return {"data": paged(rows, page, limit),
-            "pagination": {"page": page, "limit": limit, "total": len(rows),
-                           "totalPages": math.ceil(len(rows) / limit)}}
-
+# -- events -----------------------------------------------------------------------
+def record_event(rt: Runtime, organization_id: str, body: CreateEventBody) -> dict[str, Any]:
+    """Store one event for the organization and answer the SDK's acknowledgement."""
+    received = now_iso(rt)
+    event_id = body.eventId if "eventId" in body.model_fields_set else new_id("evt")
+    record = {
+        "id": new_id("analyticsevent"), "eventId": event_id, "organizationId": organization_id,
+        "event": body.event, "page": body.page.model_dump(exclude_unset=True),
+        "anonymousId": body.anonymousId, "sessionId": body.sessionId,
+        "occurredAt": body.occurredAt if "occurredAt" in body.model_fields_set else received,
+        "properties": body.properties if "properties" in body.model_fields_set else {},
+        "request": body.request.model_dump() if "request" in body.model_fields_set else None,
+        "sdk": body.sdk.model_dump(exclude_unset=True) if "sdk" in body.model_fields_set else None,
+        "receivedAt": received,
+    }
+    with rt.store.transaction():
+        rt.store.insert("analyticsEvents", record)
+        kept = sorted(rt.store.find("analyticsEvents", "organizationId", organization_id),
+                      key=lambda e: (e["receivedAt"], e["id"]))
+        for old in kept[:max(0, len(kept) - EVENTS_KEPT)]:
+            rt.store.remove("analyticsEvents", old["id"])
+    return {"ok": True, "data": {"accepted": True, "eventId": event_id,
+                                 "receivedAt": received, "status": "accepted"}}

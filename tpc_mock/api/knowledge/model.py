@@ -1,4 +1,5 @@
-"""POST /api/v1/products/{productId}/knowledge/retrieve: a product's knowledge, by query.
+"""/api/v1/products/{productId}/knowledge/retrieve over the store: a product's knowledge,
+by query.
 
 TPC's API reference (knowledge section): `{query, include?}` in, `{items[{title, snippet,
 score, source{documentId, sourceUrl, documentType, chunkId}}], warnings[{message,
@@ -12,25 +13,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Blueprint
-from pydantic import Field
+from ...auth.resolve import Caller
+from ...runtime import Runtime
+from ..common import product_domains, reachable_product, source_url
+from .schemas import RetrieveKnowledgeBody
 
-from ..auth.resolve import Caller
-from ..runtime import Runtime
-from .common import product_domains, reachable_product, source_url
-from .models import OMITTED, Model
-from .registry import operation
-
-bp = Blueprint("knowledge", __name__)
-SCOPES = ("products:read",)
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 SNIPPET_CHARS = 500
-
-
-class RetrieveKnowledgeBody(Model):
-    query: str = Field(min_length=1, max_length=2000)
-    include: list[str] = Field(OMITTED, min_length=1, max_length=3,
-                               description="Sources to search; the emulator has documents only")
 
 
 def _terms(text: str) -> set[str]:
@@ -71,12 +60,3 @@ def retrieve(rt: Runtime, caller: Caller, product_id: str,
             })
     items.sort(key=lambda i: (-i["score"], i["source"]["documentId"], i["source"]["chunkId"]))
     return {"items": items, "warnings": []}
-
-
-@operation(bp, "/api/v1/products/<productId>/knowledge/retrieve", "POST",
-           "postProductsProductIdKnowledgeRetrieve",
-           "Retrieve product knowledge across documents and code", "Knowledge",
-           scopes=SCOPES, body=RetrieveKnowledgeBody)
-def retrieve_product_knowledge(rt: Runtime, caller: Caller, args: RetrieveKnowledgeBody, *,
-                               productId: str) -> dict[str, Any]:
-    return retrieve(rt, caller, productId, args)

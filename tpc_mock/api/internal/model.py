@@ -1,24 +1,13 @@
-"""Internal routes the dashboard and `tpc auth whoami` use: /me, /organizations, /products."""
+"""The internal routes over the store: the caller, their organizations and products."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint
-from pydantic import Field
-
-from ..auth.resolve import Caller
-from ..auth.scopes import SCOPES
-from ..envelope import not_found
-from ..runtime import Runtime
-from .models import Model
-from .registry import SECURITY_INTERNAL, operation
-
-bp = Blueprint("internal", __name__)
-
-
-class ListProductsQuery(Model):
-    organizationId: str | None = Field(None, min_length=1)
+from ...auth.resolve import Caller
+from ...auth.scopes import SCOPES
+from ...envelope import not_found
+from ...runtime import Runtime
 
 
 def _memberships(rt: Runtime, user_id: str) -> list[dict[str, Any]]:
@@ -66,21 +55,3 @@ def products_of(rt: Runtime, caller: Caller, organization_id: str | None) -> lis
     return [{"id": p["id"], "name": p["name"], "slug": p.get("slug"),
              "organizationId": p["organizationId"], "createdAt": p.get("createdAt")}
             for p in sorted(products, key=lambda p: (p["name"], p["id"]))]
-
-
-@operation(bp, "/api/v1/me", "GET", "getMe", "The signed-in user and their organizations",
-           "Internal", security=SECURITY_INTERNAL)
-def get_me(rt: Runtime, caller: Caller, args: None) -> Any:
-    return me(rt, caller)
-
-
-@operation(bp, "/api/v1/organizations", "GET", "getOrganizations",
-           "Organizations the caller belongs to", "Internal", security=SECURITY_INTERNAL)
-def list_organizations(rt: Runtime, caller: Caller, args: None) -> Any:
-    return {"organizations": organizations_of(rt, caller.user_id or "")}
-
-
-@operation(bp, "/api/v1/products", "GET", "getProducts", "Products of the caller's organizations",
-           "Internal", security=SECURITY_INTERNAL, query=ListProductsQuery)
-def list_products(rt: Runtime, caller: Caller, args: ListProductsQuery) -> Any:
-    return {"products": products_of(rt, caller, args.organizationId)}

@@ -1,20 +1,24 @@
-"""Model functions of /api/v1/views: list and create views, each with its live
-conversationCount, bounded by the caller's organizations."""
+"""/api/v1/views over the store: list and create views, each with its live conversationCount,
+bounded by the caller's organizations."""
 
 from __future__ import annotations
 
-import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..auth.resolve import Caller
-from ..auth.secrets import new_token
-from ..clock import iso
-from ..envelope import ValidationError
-from ..runtime import Runtime
-from .insights_model import brand_ref, live, paged, reachable_brand, view_query_ids
+from ...auth.resolve import Caller
+from ...runtime import Runtime
+from ...store import declare_index
+from ..common import invalid_issues, live, new_id, now_iso, page_count, paged, reachable_brand, ref
+from .schemas import CreateViewBody, ViewsQuery
 
-if TYPE_CHECKING:
-    from .insights import CreateViewBody, ViewsQuery
+declare_index("views", "brandId", "organizationId")
+declare_index("conversationQueries", "brandId")
+
+
+def view_query_ids(view: dict[str, Any]) -> set[str] | None:
+    """The queries a view holds; None for a default view (all of its brand's)."""
+    ids = view.get("conversationQueryIds")
+    return None if view.get("isDefault") or ids is None else set(ids)
 
 
 def view_item(rt: Runtime, view: dict[str, Any], brand: dict[str, Any]) -> dict[str, Any]:
@@ -26,7 +30,7 @@ def view_item(rt: Runtime, view: dict[str, Any], brand: dict[str, Any]) -> dict[
         count = len(live(q for q in (rt.store.get("conversationQueries", i) for i in held) if q))
     item = {k: view.get(k) for k in ("id", "name", "description", "brandId", "organizationId",
                                      "isDefault", "createdAt", "updatedAt", "deletedAt")}
-    return item | {"conversationCount": count, "brand": brand_ref(brand)}
+    return item | {"conversationCount": count, "brand": ref(brand)}
 
 
 def list_views(rt: Runtime, caller: Caller, args: ViewsQuery) -> dict[str, Any]:
@@ -46,7 +50,7 @@ def list_views(rt: Runtime, caller: Caller, args: ViewsQuery) -> dict[str, Any]:
     for view in paged(views, args.page or 1, size):
         brand = brands.setdefault(view["brandId"], rt.store.get("brands", view["brandId"]) or {})
         items.append(view_item(rt, view, brand))
-    return {"data": items, "totalPages": math.ceil(len(views) / size), "totalItems": len(views)}
+    return {"data": items, "totalPages": page_count(len(views), size), "totalItems": len(views)}
 
 
 def create_view(rt: Runtime, caller: Caller, body: CreateViewBody) -> dict[str, Any]:
@@ -61,10 +65,10 @@ def create_view(rt: Runtime, caller: Caller, body: CreateViewBody) -> dict[str, 
                 issues.append({"path": f"conversationQueryIds.{index}",
                                "message": f"conversation query {query_id} not found for this brand"})
         if issues:
-            raise ValidationError("validation failed", {"issues": issues})
-        now = iso(rt.clock.now())
+            raise invalid_issues(issues)
+        now = now_iso(rt)
         view = rt.store.insert("views", {
-            "id": "view_" + new_token(20).lower(), "name": body.name,
+            "id": new_id("view"), "name": body.name,
             "description": body.description, "brandId": brand["id"],
             "organizationId": brand["organizationId"], "isDefault": False,
             "conversationQueryIds": ids, "createdAt": now, "updatedAt": now, "deletedAt": None})

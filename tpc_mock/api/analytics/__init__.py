@@ -1,0 +1,1 @@
+"""/api/v1/analytics: share of voice and the SDK's server-side events."""

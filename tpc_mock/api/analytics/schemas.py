@@ -1,0 +1,59 @@
+"""Request models of /api/v1/analytics: share of voice and the SDK's events (they also build
+the OpenAPI entries)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from ..models import OMITTED, Model
+
+
+class SovQuery(Model):
+    productId: str | None = Field(None, min_length=1, description="Product ID to use as the primary SOV scope.")
+    brandId: str | None = Field(None, min_length=1, json_schema_extra={"deprecated": True},
+                                description="Deprecated. Use productId instead.")
+    by: Literal["prompt", "topic", "engine"] | None = None
+    promptId: str | None = Field(None, min_length=1)
+    topicId: str | None = Field(None, min_length=1)
+    engine: str | None = Field(None, min_length=1)
+    start: str | None = Field(None, description="First day (YYYY-MM-DD or ISO timestamp)")
+    end: str | None = Field(None, description="Last day (YYYY-MM-DD or ISO timestamp)")
+    page: int = Field(1, ge=1)
+    pageSize: int = Field(20, ge=1, le=100)
+    sortBy: Literal["sov", "mentions", "runs", "label"] | None = None
+    sortDirection: Literal["asc", "desc"] | None = None
+
+
+class EventPage(Model):
+    href: str
+    canonicalUrl: str | None = None
+    domain: str = OMITTED
+    pathname: str = OMITTED
+    title: str | None = None
+
+
+class EventRequest(Model):
+    clientIp: str | None = None
+    method: str | None = None
+    referrer: str | None = None
+    userAgent: str | None = None
+
+
+class EventSdk(Model):
+    name: str = OMITTED
+    runtime: str = OMITTED
+    version: str = OMITTED
+
+
+class CreateEventBody(Model):
+    event: Literal["page_visit"]
+    page: EventPage
+    anonymousId: str | None = None
+    eventId: str = OMITTED
+    occurredAt: str = Field(OMITTED, description="ISO-8601 timestamp; defaults to receipt")
+    properties: dict[str, str | int | float | bool | None] = OMITTED
+    request: EventRequest = OMITTED
+    sdk: EventSdk = OMITTED
+    sessionId: str | None = None

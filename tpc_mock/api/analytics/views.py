@@ -1,0 +1,33 @@
+"""/api/v1/analytics: the operations (share of voice; ingesting the SDK's events)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+
+from ...auth.resolve import Caller
+from ...runtime import Runtime
+from ..common import target_organization
+from ..registry import operation
+from .model import record_event, share_of_voice
+from .schemas import CreateEventBody, SovQuery
+
+bp = Blueprint("analytics", __name__)
+TENANT = ("x-tpc-organization-id", "x-tpc-organization-slug")
+
+
+@operation(bp, "/api/v1/analytics/sov", "GET", "getAnalyticsSov",
+           "Get share of voice analytics for a product", "Visibility & Mentions",
+           scopes=("analytics:read",), query=SovQuery)
+def get_analytics_sov(rt: Runtime, caller: Caller, args: SovQuery) -> Any:
+    return share_of_voice(rt, caller, args)
+
+
+@operation(bp, "/api/v1/analytics/events", "POST", "postAnalyticsEvents",
+           "Ingest server-side SDK analytics event (page_visit)", "Visibility & Mentions",
+           scopes=("analytics:read",), body=CreateEventBody, headers=TENANT, status=202)
+def create_analytics_event(rt: Runtime, caller: Caller, args: CreateEventBody, *,
+                           headers: dict[str, str | None]) -> Any:
+    organization_id = target_organization(rt, caller, headers[TENANT[0]], headers[TENANT[1]])
+    return record_event(rt, organization_id, args)

@@ -1,0 +1,1 @@
+"""/api/v1/conversation-queries: the conversation queries behind prompts and views."""

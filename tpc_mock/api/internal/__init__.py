@@ -1,0 +1,1 @@
+"""Internal routes the dashboard and `tpc auth whoami` use (not in TPC's public document)."""

@@ -1,0 +1,1 @@
+"""/api/v1/products/{productId}/knowledge: a product's pages, retrieved by query."""

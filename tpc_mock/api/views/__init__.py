@@ -1,0 +1,1 @@
+"""/api/v1/views: named sets of a brand's conversation queries."""

@@ -1,0 +1,28 @@
+"""/api/v1/views: the operations (list, create)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+
+from ...auth.resolve import Caller
+from ...runtime import Runtime
+from ..registry import SECURITY_NO_API_KEY, operation
+from .model import create_view, list_views
+from .schemas import CreateViewBody, ViewsQuery
+
+bp = Blueprint("views", __name__)
+
+
+@operation(bp, "/api/v1/views", "GET", "getViews", "List views", "Views",
+           scopes=("analytics:read",), security=SECURITY_NO_API_KEY, query=ViewsQuery)
+def get_views(rt: Runtime, caller: Caller, args: ViewsQuery) -> Any:
+    return list_views(rt, caller, args)
+
+
+@operation(bp, "/api/v1/views", "POST", "postViews", "Create a view", "Views",
+           scopes=("analytics:read",), security=SECURITY_NO_API_KEY, body=CreateViewBody,
+           status=201)
+def post_views(rt: Runtime, caller: Caller, args: CreateViewBody) -> Any:
+    return create_view(rt, caller, args)
