@@ -98,3 +98,67 @@ def test_auth_and_dashboard_import_nothing_from_api() -> None:
               if name.startswith(("tpc_mock.auth", "tpc_mock.dashboard"))
               for dep in _reached(graph, name) if dep.startswith("tpc_mock.api")}
     assert uphill == set()
+
+
+# -- the API's resource packages: api/<resource>/{__init__,schemas,model,views}.py ------------
+API = "tpc_mock.api"
+ROLES = ("schemas", "model", "views")  # a big model is split into `<concept>_model` modules
+WEB = ("tpc_mock.web", "tpc_mock.api.registry", "tpc_mock.api.openapi", "tpc_mock.api.idempotent")
+
+
+def _resource_modules(graph: dict[str, set[str]]) -> dict[str, tuple[str, str]]:
+    """`tpc_mock.api.apps.model` -> ("apps", "model"), for every module of a resource package."""
+    found = {}
+    for name in graph:
+        parts = name.split(".")
+        if name.startswith(API + ".") and len(parts) == 4:
+            found[name] = (parts[2], parts[3])
+    return found
+
+
+def _role(module: str) -> str:
+    return "model" if module.endswith("_model") else module
+
+
+def _imports_flask(module: str) -> bool:
+    path = ROOT.parent.joinpath(*module.split(".")).with_suffix(".py")
+    names = set()
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names.add(node.module)
+    return any(n.split(".")[0] in ("flask", "werkzeug") for n in names)
+
+
+def test_every_resource_package_has_the_same_shape() -> None:
+    from tpc_mock.api import RESOURCES
+
+    graph = import_graph()
+    modules = _resource_modules(graph)
+    assert sorted({package for package, _ in modules.values()}) == sorted(RESOURCES)
+    for package in RESOURCES:
+        roles = {_role(m) for p, m in modules.values() if p == package}
+        assert roles <= {"__init__", *ROLES} and {"model", "views"} <= roles, package
+        assert f"{API}.{package}" in graph  # its __init__.py
+
+
+def test_views_are_imported_by_no_module() -> None:
+    """Views are the top of a resource: only the app factory loads them (inside a function)."""
+    graph = import_graph()
+    views = {m for m, (_, role) in _resource_modules(graph).items() if role == "views"}
+    assert {(name, dep) for name, deps in graph.items() for dep in deps & views} == set()
+
+
+def test_models_and_schemas_know_nothing_of_the_web() -> None:
+    """No Flask, no registry, no request: a model is functions over the store; schemas
+    are pydantic models that import no model."""
+    graph = import_graph()
+    for name, (package, module) in _resource_modules(graph).items():
+        if _role(module) not in ("model", "schemas"):
+            continue
+        assert not _imports_flask(name), name
+        assert not graph[name] & set(WEB), name
+        if module == "schemas":
+            assert all(_role(dep.rsplit(".", 1)[-1]) == "schemas" or dep == f"{API}.models"
+                       for dep in graph[name]), name

@@ -17,7 +17,7 @@ class CreateAppBody(Model):
     name: str = Field(min_length=1, max_length=120)
     slug: str = Field(None, min_length=1, max_length=120, pattern=SLUG)  # type: ignore[assignment]
     metadata: dict[str, Any] | None = None
-    config: dict[str, Any] = Field(None)  # type: ignore[assignment,arg-type]
+    config: dict[str, Any] = Field(None)  # type: ignore[arg-type]
 
 
 class UpdateAppBody(Model):

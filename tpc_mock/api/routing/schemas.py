@@ -46,7 +46,7 @@ class FallbackOrigin(Model):
 class RoutingConfigBody(Model):
     mode: Literal["full_shadow", "path_routing"]
     fallbackOrigin: FallbackOrigin = Field(None)  # type: ignore[assignment]
-    paths: list[RoutingPath] = Field(None, max_length=100)  # type: ignore[assignment,arg-type]
+    paths: list[RoutingPath] = Field(None, max_length=100)  # type: ignore[arg-type]
 
 
 class NewRoute(Model):
@@ -57,7 +57,7 @@ class NewRoute(Model):
 
 class RouteChange(Model):
     path: str = Field(None, min_length=1, max_length=2048, pattern=ROUTE_PATH)  # type: ignore[assignment]
-    targetType: Literal["product_document"] = Field(None)  # type: ignore[assignment,arg-type]
+    targetType: Literal["product_document"] = Field(None)  # type: ignore[arg-type]
     targetId: str = Field(None, min_length=1)  # type: ignore[assignment]
 
 
