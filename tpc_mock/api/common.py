@@ -4,7 +4,8 @@ documented 404) and a product's pages and domains as every answer shows them."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any, TypeVar
 
 from ..auth.resolve import Caller
@@ -18,6 +19,8 @@ from ..store import declare_index
 declare_index("pages", "filePath")  # paths repeat across products rarely: no tuple keys
 declare_index("brands", "productId", "organizationId")
 
+# The tenant headers that name the organization a list or create works in.
+ORG_HEADERS = ("x-tpc-organization-id", "x-tpc-organization-slug")
 T = TypeVar("T")
 Record = dict[str, Any]
 
@@ -31,6 +34,11 @@ def new_id(prefix: str) -> str:
 def now_iso(rt: Runtime) -> str:
     """The emulated time (the runtime's clock) as TPC writes timestamps."""
     return iso(rt.clock.now()) or ""
+
+
+def today(rt: Runtime) -> date:
+    """The emulated day (UTC)."""
+    return rt.clock.now().date()
 
 
 # -- 422 -----------------------------------------------------------------------------
@@ -100,10 +108,10 @@ def reachable_brand(rt: Runtime, caller: Caller, ref: str, what: str = "brand") 
     return brand
 
 
-def target_organization(
-    rt: Runtime, caller: Caller, org_id: str | None, org_slug: str | None
-) -> str:
-    """The organization a list/create works in: a tenant header, the key's, or the active one."""
+def target_organization(rt: Runtime, caller: Caller, headers: Mapping[str, str | None]) -> str:
+    """The organization a list/create works in: one named by ORG_HEADERS, the key's, or the
+    session's active one."""
+    org_id, org_slug = (headers.get(name) for name in ORG_HEADERS)
     if org_id or org_slug:
         org = (rt.store.get("organizations", org_id) if org_id
                else rt.store.find_one("organizations", "slug", org_slug))

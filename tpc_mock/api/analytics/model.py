@@ -18,7 +18,16 @@ from ...clock import parse_iso
 from ...envelope import not_found
 from ...runtime import Runtime
 from ...store import declare_index
-from ..common import invalid, live, new_id, now_iso, page_count, paged, reachable_brand
+from ..common import (
+    invalid,
+    live,
+    new_id,
+    now_iso,
+    page_count,
+    paged,
+    reachable_brand,
+    today,
+)
 from .schemas import CreateEventBody, SovQuery
 
 declare_index("prompts", "brandId")
@@ -40,10 +49,10 @@ def _day(text: str | None, path: str) -> date | None:
         raise invalid(path, "expected a date (YYYY-MM-DD) or an ISO-8601 timestamp") from None
 
 
-def _window(args: SovQuery, rows: list[dict[str, Any]], today: date) -> tuple[date, date]:
+def _window(args: SovQuery, rows: list[dict[str, Any]], current: date) -> tuple[date, date]:
     """The requested days; by default the 30 days up to the latest day with data."""
     start, end = _day(args.start, "start"), _day(args.end, "end")
-    latest = max((date.fromisoformat(r["date"]) for r in rows), default=today)
+    latest = max((date.fromisoformat(r["date"]) for r in rows), default=current)
     if end is None:
         end = max(latest, start) if start else latest
     if start is None:
@@ -120,7 +129,7 @@ def _sov_rows(rt: Runtime, args: SovQuery, brand: dict[str, Any], prompts: dict[
     """The brand's daily rows inside the window that pass the prompt, topic and engine filters."""
     series = [r for r in rt.store.find("sovSeries", "brandId", brand["id"]) if r["promptId"] in prompts]
     days = _daily(series)
-    start, end = _window(args, days, rt.clock.now().date())
+    start, end = _window(args, days, today(rt))
     first, last = start.isoformat(), end.isoformat()
     engine = args.engine.lower() if args.engine else None
     rows = [r for r in days if first <= r["date"] <= last

@@ -8,13 +8,12 @@ from flask import Blueprint
 
 from ...auth.resolve import Caller
 from ...runtime import Runtime
-from ..common import target_organization
+from ..common import ORG_HEADERS, target_organization
 from ..registry import operation
 from .model import record_event, share_of_voice
 from .schemas import CreateEventBody, SovQuery
 
 bp = Blueprint("analytics", __name__)
-TENANT = ("x-tpc-organization-id", "x-tpc-organization-slug")
 
 
 @operation(bp, "/api/v1/analytics/sov", "GET", "getAnalyticsSov",
@@ -26,8 +25,8 @@ def get_analytics_sov(rt: Runtime, caller: Caller, args: SovQuery) -> Any:
 
 @operation(bp, "/api/v1/analytics/events", "POST", "postAnalyticsEvents",
            "Ingest server-side SDK analytics event (page_visit)", "Visibility & Mentions",
-           scopes=("analytics:read",), body=CreateEventBody, headers=TENANT, status=202)
+           scopes=("analytics:read",), body=CreateEventBody, headers=ORG_HEADERS, status=202)
 def create_analytics_event(rt: Runtime, caller: Caller, args: CreateEventBody, *,
                            headers: dict[str, str | None]) -> Any:
-    organization_id = target_organization(rt, caller, headers[TENANT[0]], headers[TENANT[1]])
+    organization_id = target_organization(rt, caller, headers)
     return record_event(rt, organization_id, args)

@@ -9,8 +9,9 @@ from flask import Blueprint
 
 from ...auth.resolve import Caller
 from ...runtime import Runtime
-from ..common import target_organization
+from ..common import ORG_HEADERS, target_organization
 from ..registry import operation
+from . import APP, READ, TAG, WRITE
 from . import domains_model as domains
 from . import model as apps
 from . import resources_model as resources
@@ -25,30 +26,20 @@ from .schemas import (
 )
 
 bp = Blueprint("apps", __name__)
-TAG = "Apps & Publishing"
-READ = ("content:read",)
-WRITE = ("content:write",)
-TENANT = ("x-tpc-organization-id", "x-tpc-organization-slug")
-APP = "/api/v1/apps/<appId>"  # routing.views serves its routes and llms.txt too
-
-
-def _organization(rt: Runtime, caller: Caller, headers: dict[str, str | None]) -> str:
-    """The organization a list or create works in (a tenant header, the key's, the active one)."""
-    return target_organization(rt, caller, headers[TENANT[0]], headers[TENANT[1]])
 
 
 # -- apps ----------------------------------------------------------------------
-@operation(bp, "/api/v1/apps", "GET", "getApps", "List Apps", TAG, scopes=READ, headers=TENANT)
+@operation(bp, "/api/v1/apps", "GET", "getApps", "List Apps", TAG, scopes=READ, headers=ORG_HEADERS)
 def list_apps(rt: Runtime, caller: Caller, args: None, *,
               headers: dict[str, str | None]) -> Any:
-    return apps.list_apps(rt, caller, _organization(rt, caller, headers))
+    return apps.list_apps(rt, caller, target_organization(rt, caller, headers))
 
 
 @operation(bp, "/api/v1/apps", "POST", "postApps", "Create App", TAG, scopes=WRITE,
-           body=CreateAppBody, headers=TENANT)
+           body=CreateAppBody, headers=ORG_HEADERS)
 def create_app(rt: Runtime, caller: Caller, args: CreateAppBody, *,
                headers: dict[str, str | None]) -> Any:
-    return apps.create_app_record(rt, caller, _organization(rt, caller, headers), args)
+    return apps.create_app_record(rt, caller, target_organization(rt, caller, headers), args)
 
 
 @operation(bp, APP, "GET", "getAppsAppId", "Get App", TAG, scopes=READ)

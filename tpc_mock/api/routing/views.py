@@ -9,6 +9,7 @@ from flask import Blueprint
 
 from ...auth.resolve import Caller
 from ...runtime import Runtime
+from ..apps import APP, READ, TAG, WRITE
 from ..registry import operation
 from . import routes_model as routes
 from .llms_model import llms_txt
@@ -29,10 +30,6 @@ from .schemas import (
 )
 
 bp = Blueprint("routing", __name__)
-TAG = "Apps & Publishing"
-READ = ("content:read",)
-WRITE = ("content:write",)
-APP = "/api/v1/apps/<appId>"
 
 
 # -- a web domain's routing config ---------------------------------------------------
