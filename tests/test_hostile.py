@@ -338,29 +338,57 @@ def mutated_bodies(draw: st.DrawFn) -> tuple[str, str, str, Any]:
     return method, kind, path, _put(VALID[method], path, value)
 
 
-def _expected_statuses(method: str, kind: str, path: str, body: Any) -> tuple[int, ...]:
-    """What the docs say the batch answers, from DOC_TYPES and DOC_REQUIRED.
+def _conforms(doc_type: str, value: Any) -> bool:
+    """Whether a JSON value has the documented type (JSON's own types: 1 is no boolean)."""
+    if doc_type.endswith("[]"):
+        return isinstance(value, list) and all(_conforms(doc_type[:-2], v) for v in value)
+    if doc_type == "object":
+        return isinstance(value, dict)
+    if doc_type == "boolean":
+        return isinstance(value, bool)
+    if doc_type == "string?":
+        return value is None or isinstance(value, str)
+    if "|" in doc_type:
+        return isinstance(value, str) and value in doc_type.split("|")
+    return isinstance(value, str)
 
-    Any JSON at all lacks the required fields: 422. A dropped field: 422 when required,
-    else 200. A string field given a non-string: 422; given a string, the unknown
-    product is 404 ("" breaks its minLength: 422) and a page's text is taken (a business
-    failure goes to `failed[]`, still 200). Arrays, enums and booleans given any JSON
-    can land on either side of the schema, so they keep the range.
-    """
-    if kind == "whole":
-        return (422,)
-    if kind == "drop":
-        return (422,) if path in DOC_REQUIRED[method] else (200,)
-    if DOC_TYPES[method][path] != "string":
-        return (200, 404, 422)
-    target: Any = body
-    for part in path.split("."):
-        target = target[int(part) if part.isdigit() else part]
-    if not isinstance(target, str):
-        return (422,)
-    if path == "productId":
-        return (422,) if target == "" else (404,)
-    return (200,)
+
+def _fields_conform(fields: dict[str, str], required: set[str], data: Any) -> bool:
+    if not isinstance(data, dict):
+        return False
+    return all(name in data if name in required else True for name in fields) and all(
+        _conforms(kind, data[name]) for name, kind in fields.items() if name in data)
+
+
+def _body_conforms(method: str, body: Any) -> bool:
+    """The body as TPC's OpenAPI document types and bounds it (DOC_TYPES, DOC_ITEMS)."""
+    top = {k: v for k, v in DOC_TYPES[method].items() if "." not in k}
+    if not _fields_conform(top, DOC_REQUIRED[method], body) or body["productId"] == "":
+        return False
+    name, low, high = DOC_ITEMS[method]
+    if not low <= len(body[name]) <= high:
+        return False
+    if name == "pageIds":
+        return all(body[name])  # each id has minLength 1
+    prefix = f"{name}.0."
+    item = {k[len(prefix):]: v for k, v in DOC_TYPES[method].items() if k.startswith(prefix)}
+    needed = {k[len(prefix):] for k in DOC_REQUIRED[method] if k.startswith(prefix)}
+    return all(_fields_conform(item, needed, page) for page in body[name])
+
+
+def _expected_answer(method: str, body: Any) -> tuple[int, str, str]:
+    """The one (status, code, message) the docs give: a body that breaks the schema is
+    422 for the whole request; one that fits, for a product the key cannot reach, 404;
+    else 200, with any business failure of single items in `failed[]`."""
+    try:
+        json.dumps(body, allow_nan=False)
+    except ValueError:  # Python wrote NaN or Infinity, which is not JSON
+        return 400, "BAD_REQUEST", "malformed JSON body"
+    if not _body_conforms(method, body):
+        return 422, "VALIDATION_ERROR", "validation failed"
+    if body["productId"] != "product_123":
+        return 404, "NOT_FOUND", "product not found"
+    return 200, "", ""
 
 
 @HYPOTHESIS
@@ -370,30 +398,103 @@ def test_generated_bodies_never_fail_or_write_when_rejected(
     method, kind, path, body = case
     before = _SHARED.state()
     response = _SHARED.send(method, raw=json.dumps(body))
-    try:
-        json.dumps(body, allow_nan=False)
-        expected = _expected_statuses(method, kind, path, body)
-    except ValueError:  # Python wrote NaN or Infinity, which is not JSON
-        expected = (400,)
-    assert response.status_code in expected, (kind, path, body, response.get_json())
+    status, code, message = _expected_answer(method, body)
+    if status != 200:
+        error = assert_error(response, status, code, message)
+        if status == 422 and kind != "whole":  # the one field changed is the one flagged
+            assert {i["path"].startswith(path) for i in error["details"]["issues"]} == {True}
+    assert response.status_code == status, (kind, path, body, response.get_json())
     data = response.get_json().get("data") or {}
     done = sum(data.get(k, 0) for k in ("createdCount", "updatedCount", "deletedCount"))
     if response.status_code != 200 or done == 0:
         assert _SHARED.state() == before, "a rejected request or failed item wrote something"
 
 
-QUERY_NAMES = st.sampled_from([
-    "productId", "productSlug", "page", "pageSize", "orderBy", "orderByDirection", "query", "q",
-    "status", "type", "isManual", "pathPrefix", "hasContent", "domainId", "domain",
-    "archivedStatus"]) | st.text(max_size=8)
+# The listing's query, typed by hand from SPEC section 3 and TPC's OpenAPI document, with
+# the issue message each kind of wrong value gets.
+INTEGERS = {"page": (1, 2**53 - 1), "pageSize": (1, 100)}
+ENUMS = {"orderBy": ("createdAt", "updatedAt", "deletedAt"), "orderByDirection": ("asc", "desc"),
+         "status": ("draft", "published"), "archivedStatus": ("active", "archived", "all")}
+ENUM_MESSAGES = {
+    "orderBy": "Input should be 'createdAt', 'updatedAt' or 'deletedAt'",
+    "orderByDirection": "Input should be 'asc' or 'desc'",
+    "status": "Input should be 'draft' or 'published'",
+    "archivedStatus": "Input should be 'active', 'archived' or 'all'"}
+BOOLEANS = ("isManual", "hasContent")
+NOT_BOOLEANS = ["", "maybe", "2", "-1", "null", "truthy", "nope"]
+TEXTS = ("query", "q", "type", "pathPrefix", "domainId", "domain")
+PRODUCTS = {"productId": ("product_123", "product_nope"), "productSlug": ("example", "nope")}
+KNOWN = {*INTEGERS, *ENUMS, *BOOLEANS, *TEXTS, *PRODUCTS}
+WORDS = st.from_regex(r"[A-Za-z]{0,8}", fullmatch=True)
+Issue = tuple[str, str]
+
+
+def _integer(draw: st.DrawFn, name: str) -> tuple[str, Issue | None]:
+    low, high = INTEGERS[name]
+    if draw(st.booleans()):
+        return draw(WORDS), (name, NOT_AN_INTEGER)
+    number = draw(st.integers(-3, 120) | st.sampled_from([high, high + 1, 10**30]))
+    if number < low:
+        return str(number), (name, f"Input should be greater than or equal to {low}")
+    if number > high:
+        return str(number), (name, f"Input should be less than or equal to {high}")
+    return str(number), None
+
+
+def _query_value(draw: st.DrawFn, name: str) -> tuple[str, Issue | None]:
+    """A value for one parameter, and the issue it must raise (None: it is valid)."""
+    if name in INTEGERS:
+        return _integer(draw, name)
+    if name in ENUMS:
+        value = draw(st.sampled_from(ENUMS[name]) | WORDS)
+        return value, None if value in ENUMS[name] else (name, ENUM_MESSAGES[name])
+    if name in BOOLEANS:
+        value = draw(st.sampled_from(["true", "false", *NOT_BOOLEANS]))
+        return value, None if value in ("true", "false") else (name, NOT_A_BOOLEAN)
+    if name in PRODUCTS:
+        value = draw(st.sampled_from([*PRODUCTS[name], ""]))
+        return value, (name, "String should have at least 1 character") if value == "" else None
+    return draw(st.text(max_size=40)), None  # free text, and names the API does not know
+
+
+@st.composite
+def queries(draw: st.DrawFn) -> tuple[dict[str, str], tuple[int, str, str], list[Issue]]:
+    """A listing query and the one answer it must get: (query, (status, code, message),
+    the 422's issues)."""
+    names = draw(st.lists(st.sampled_from(sorted(KNOWN)) | WORDS.filter(lambda w: w not in KNOWN),
+                          max_size=6, unique=True))
+    if draw(st.booleans()):
+        names.append(draw(st.sampled_from(sorted(PRODUCTS))))
+    query: dict[str, str] = {}
+    issues: list[Issue] = []
+    for name in dict.fromkeys(names):
+        query[name], issue = _query_value(draw, name)
+        issues += [issue] if issue else []
+    if issues:
+        return query, (422, "VALIDATION_ERROR", "validation failed"), sorted(issues)
+    given = [name for name in PRODUCTS if name in query]
+    if len(given) != 1:
+        xor = ("productId", "provide exactly one of productId or productSlug")
+        return query, (422, "VALIDATION_ERROR", "validation failed"), [xor]
+    if query[given[0]] != PRODUCTS[given[0]][0]:
+        return query, (404, "NOT_FOUND", "product not found"), []
+    return query, (200, "", ""), []
 
 
 @HYPOTHESIS
-@given(query=st.dictionaries(QUERY_NAMES, st.text(max_size=40), max_size=6),
-       product=st.sampled_from(["product_123", None]))
-def test_generated_queries_never_fail(query: dict[str, str], product: str | None) -> None:
-    if product:
-        query.setdefault("productId", product)
+@given(case=queries())
+def test_generated_queries_get_the_answer_the_docs_give(
+        case: tuple[dict[str, str], tuple[int, str, str], list[Issue]]) -> None:
+    query, (status, code, message), issues = case
     response = _SHARED.client.get(PAGES, query_string=query, headers={"x-api-key": _SHARED.key})
     assert_safe(response, PAGES)
-    assert response.status_code in (200, 404, 422), response.get_json()
+    if status != 200:
+        error = assert_error(response, status, code, message)
+        got = sorted((i["path"], i["message"]) for i in error.get("details", {}).get("issues", []))
+        assert got == issues, (query, error)
+        return
+    data = response.get_json()["data"]
+    assert response.status_code == 200, (query, response.get_json())
+    assert data["page"] == int(query.get("page", 1))
+    assert data["pageSize"] == int(query.get("pageSize", 20))
+    assert data["scope"]["product"]["id"] == "product_123"
