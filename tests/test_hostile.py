@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from .helpers import assert_error
-from .hostile_helpers import HYPOTHESIS, MIB, MODELS, PAGES, VALID, Api, assert_safe
+from .hostile_helpers import HYPOTHESIS, METHODS, MIB, PAGES, VALID, Api, assert_safe
 
 # One value of each JSON type, keyed by its JSON-schema type name.
 SAMPLES: dict[str, list[Any]] = {"null": [None], "boolean": [True], "integer": [7, 10**30],
@@ -83,15 +84,43 @@ def wrong_type_cases() -> Iterator[Any]:
                 yield pytest.param(method, name, value, id=f"{method}-{name}-{json.dumps(value)}")
 
 
-@pytest.mark.parametrize("method", MODELS)
-def test_the_documented_fields_are_the_bodies_fields(method: str) -> None:
-    """The hand-written table lists every field the body takes, and its required ones."""
-    schema = MODELS[method].model_json_schema()
-    item = next(iter(schema.get("$defs", {}).values()), {"properties": {}, "required": []})
-    assert set(DOC_TYPES[method]) == {
-        *schema["properties"], *(f"pages.0.{name}" for name in item["properties"])}
-    assert DOC_REQUIRED[method] == {
-        *schema["required"], *(f"pages.0.{name}" for name in item.get("required", []))}
+REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "tpc-openapi.json"
+# Bounds the docs give: productId's minLength, the batch sizes, a page id's minLength.
+DOC_ITEMS = {"POST": ("pages", 1, 25), "PATCH": ("pages", 1, 25), "DELETE": ("pageIds", 1, 50)}
+
+
+def _doc_type(schema: dict[str, Any]) -> str:
+    """A reference schema in DOC_TYPES' notation."""
+    if "enum" in schema:
+        return "|".join(schema["enum"])
+    if schema.get("type") == ["string", "null"]:
+        return "string?"
+    if schema.get("type") == "array":
+        return _doc_type(schema["items"]) + "[]"
+    return str(schema["type"])
+
+
+@pytest.mark.skipif(not REFERENCE.exists(), reason="shared/reference/ is not beside the checkout")
+@pytest.mark.parametrize("method", DOC_TYPES)
+def test_the_hand_written_table_is_tpcs_openapi(method: str) -> None:
+    """DOC_TYPES, DOC_REQUIRED and DOC_ITEMS say what TPC's own OpenAPI document says."""
+    doc = json.loads(REFERENCE.read_text(encoding="utf-8"))
+    schema = doc["paths"][PAGES][method.lower()]["requestBody"]["content"][
+        "application/json"]["schema"]
+    types = {name: _doc_type(field) for name, field in schema["properties"].items()}
+    required = set(schema["required"])
+    name, low, high = DOC_ITEMS[method]
+    items = schema["properties"][name]
+    assert (items["minItems"], items["maxItems"]) == (low, high)
+    assert schema["properties"]["productId"]["minLength"] == 1
+    if items["items"]["type"] == "object":
+        item = items["items"]
+        types.update({f"{name}.0.{k}": _doc_type(v) for k, v in item["properties"].items()})
+        required |= {f"{name}.0.{k}" for k in item["required"]}
+    else:
+        assert items["items"]["minLength"] == 1
+    assert types == DOC_TYPES[method]
+    assert required == DOC_REQUIRED[method]
 
 
 def _put(body: dict[str, Any], dotted: str, value: Any) -> dict[str, Any]:
@@ -104,22 +133,42 @@ def _put(body: dict[str, Any], dotted: str, value: Any) -> dict[str, Any]:
     return body
 
 
+# The issue each wrong type gets (details.issues[].message), by the field's documented type;
+# an array of the wrong items is flagged at its first item (`field.0`).
+WRONG_TYPE_MESSAGE = {
+    "string": "Input should be a valid string", "string?": "Input should be a valid string",
+    "boolean": "Input should be a valid boolean",
+    "draft|published": "Input should be 'draft' or 'published'",
+    "string[]": "Input should be a valid list", "object[]": "Input should be a valid list"}
+WRONG_ITEM_MESSAGE = {"string[]": "Input should be a valid string",
+                      # pydantic names the emulator's own item class here (NewPage,
+                      # PageChange): only the part a client can rely on is pinned.
+                      "object[]": "Input should be a valid dictionary"}
+
+
 @pytest.mark.parametrize(("method", "field", "value"), list(wrong_type_cases()))
 def test_wrong_json_type_is_a_validation_error(api: Api, method: str, field: str,
                                                value: Any) -> None:
     body = api.rejected(method, 422, "VALIDATION_ERROR", "validation failed",
                         body=_put(VALID[method], field, value))
-    assert any(i["path"].startswith(field) for i in body["details"]["issues"]), body
+    doc_type = DOC_TYPES[method][field]
+    if doc_type.endswith("[]") and isinstance(value, list):
+        path, message = f"{field}.0", WRONG_ITEM_MESSAGE[doc_type]
+    else:
+        path, message = field, WRONG_TYPE_MESSAGE[doc_type]
+    [issue] = body["details"]["issues"]
+    assert issue["path"] == path and issue["message"].startswith(message), issue
+    assert issue["message"] == message or doc_type == "object[]", issue
 
 
-@pytest.mark.parametrize("method", MODELS)
+@pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("raw", ["[]", '"pages"', "null", "0", "true", "1e308", "-1e308",
                                  "[" + json.dumps(VALID["POST"]) + "]"])
 def test_body_that_is_not_an_object(api: Api, method: str, raw: str) -> None:
     api.rejected(method, 422, "VALIDATION_ERROR", "validation failed", raw=raw)
 
 
-@pytest.mark.parametrize("method", MODELS)
+@pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("number", ["1e308", "-1e308", str(10**30), "-0.0"])
 def test_huge_and_special_numbers_in_bodies(api: Api, method: str, number: str) -> None:
     raw = json.dumps(VALID[method]).replace('"product_123"', number, 1)
@@ -127,20 +176,20 @@ def test_huge_and_special_numbers_in_bodies(api: Api, method: str, number: str) 
     assert body["details"]["issues"][0]["path"] == "productId"
 
 
-@pytest.mark.parametrize("method", MODELS)
+@pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("raw", ["NaN", "Infinity", "-Infinity", "1e309", "-1e309"])
 def test_non_finite_body_is_malformed_json(api: Api, method: str, raw: str) -> None:
     """Not JSON (Python's extensions, or a double's overflow): 400 before any validation."""
     api.rejected(method, 400, "BAD_REQUEST", "malformed JSON body", raw=raw)
 
 
-@pytest.mark.parametrize("method", MODELS)
+@pytest.mark.parametrize("method", METHODS)
 def test_empty_json_body_lists_the_missing_fields(api: Api, method: str) -> None:
     body = api.rejected(method, 422, "VALIDATION_ERROR", raw="")
     assert {i["path"] for i in body["details"]["issues"]} == set(VALID[method])
 
 
-@pytest.mark.parametrize("method", MODELS)
+@pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("raw", [
     "{", '{"productId":}', "{'productId': 'product_123'}", "[1,]", '{"a":1}{"b":2}',
     b"\xff\xfe{}", "[" * 100_000, "[" * 100_000 + "]" * 100_000,
@@ -151,7 +200,7 @@ def test_malformed_json_is_bad_request(api: Api, method: str, raw: str | bytes) 
     api.rejected(method, 400, "BAD_REQUEST", "malformed JSON body", raw=raw)
 
 
-@pytest.mark.parametrize("method", MODELS)
+@pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded",
                                           "multipart/form-data; boundary=x", "application/xml",
                                           "text/json", None])
@@ -167,7 +216,7 @@ def _body_of_size(size: int) -> str:
     return json.dumps(body)
 
 
-@pytest.mark.parametrize("method", MODELS)
+@pytest.mark.parametrize("method", METHODS)
 def test_body_over_one_mib_is_413(api: Api, method: str) -> None:
     assert len(_body_of_size(MIB + 1)) == MIB + 1
     api.rejected(method, 413, "PAYLOAD_TOO_LARGE", "payload too large", raw=_body_of_size(MIB + 1))
@@ -183,19 +232,43 @@ def test_body_of_exactly_one_mib_is_accepted() -> None:
 
 
 # -- query strings and paths ----------------------------------------------------------
-@pytest.mark.parametrize(("query", "field"), [
-    (f"page={10**30}", "page"), ("page=0", "page"), ("page=-1", "page"), ("page=1e309", "page"),
-    ("page=nan", "page"), ("page=inf", "page"), ("page=1.5", "page"), ("pageSize=-1", "pageSize"),
-    ("pageSize=0", "pageSize"), ("pageSize=101", "pageSize"), ("pageSize=1e309", "pageSize"),
-    (f"pageSize={10**30}", "pageSize"), ("isManual=maybe", "isManual"),
-    ("archivedStatus=%00", "archivedStatus"), ("orderBy=title", "orderBy"),
+NOT_AN_INTEGER = "Input should be a valid integer, unable to parse string as an integer"
+AT_LEAST_1 = "Input should be greater than or equal to 1"
+NOT_A_BOOLEAN = "Input should be a valid boolean, unable to interpret input"
+
+
+@pytest.mark.parametrize(("query", "field", "message"), [
+    (f"page={10**30}", "page", "Input should be less than or equal to 9007199254740991"),
+    ("page=0", "page", AT_LEAST_1), ("page=-1", "page", AT_LEAST_1),
+    ("page=1e309", "page", NOT_AN_INTEGER), ("page=nan", "page", NOT_AN_INTEGER),
+    ("page=inf", "page", NOT_AN_INTEGER), ("page=1.5", "page", NOT_AN_INTEGER),
+    ("page=", "page", NOT_AN_INTEGER), ("pageSize=-1", "pageSize", AT_LEAST_1),
+    ("pageSize=0", "pageSize", AT_LEAST_1),
+    ("pageSize=101", "pageSize", "Input should be less than or equal to 100"),
+    ("pageSize=1e309", "pageSize", NOT_AN_INTEGER),
+    (f"pageSize={10**30}", "pageSize", "Input should be less than or equal to 100"),
+    ("isManual=maybe", "isManual", NOT_A_BOOLEAN), ("hasContent=", "hasContent", NOT_A_BOOLEAN),
+    ("archivedStatus=%00", "archivedStatus", "Input should be 'active', 'archived' or 'all'"),
+    ("orderBy=title", "orderBy", "Input should be 'createdAt', 'updatedAt' or 'deletedAt'"),
+    ("orderByDirection=up", "orderByDirection", "Input should be 'asc' or 'desc'"),
+    ("status=live", "status", "Input should be 'draft' or 'published'"),
+    ("productId=", "productId", "String should have at least 1 character"),
+    ("productSlug=example", "productId", "provide exactly one of productId or productSlug"),
 ])
-def test_hostile_numbers_and_enums_in_the_query(api: Api, query: str, field: str) -> None:
-    response = api.client.get(f"{PAGES}?productId=product_123&{query}",
-                              headers={"x-api-key": api.key})
+def test_hostile_numbers_and_enums_in_the_query(api: Api, query: str, field: str,
+                                                message: str) -> None:
+    base = "" if query.startswith("productId=") else "productId=product_123&"
+    response = api.client.get(f"{PAGES}?{base}{query}", headers={"x-api-key": api.key})
     assert_safe(response, PAGES)
     body = assert_error(response, 422, "VALIDATION_ERROR", "validation failed")
-    assert [i["path"] for i in body["details"]["issues"]] == [field]
+    assert body["details"]["issues"] == [{"path": field, "message": message}]
+
+
+def test_neither_product_id_nor_slug_is_a_validation_error(api: Api) -> None:
+    response = api.client.get(PAGES, headers={"x-api-key": api.key})
+    body = assert_error(response, 422, "VALIDATION_ERROR", "validation failed")
+    assert body["details"]["issues"] == [
+        {"path": "productId", "message": "provide exactly one of productId or productSlug"}]
 
 
 def test_last_safe_page_is_empty_not_an_error(api: Api) -> None:
@@ -251,7 +324,7 @@ JSON_VALUES = st.recursive(
 def mutated_bodies(draw: st.DrawFn) -> tuple[str, str, str, Any]:
     """A valid body with one field replaced, dropped or set to text, or any JSON at all:
     (method, kind of change, dotted path changed, body)."""
-    method = draw(st.sampled_from(list(MODELS)))
+    method = draw(st.sampled_from(list(METHODS)))
     kind = draw(st.sampled_from(["replace", "drop", "text", "whole"]))
     if kind == "whole":
         return method, kind, "", draw(JSON_VALUES)
@@ -265,29 +338,57 @@ def mutated_bodies(draw: st.DrawFn) -> tuple[str, str, str, Any]:
     return method, kind, path, _put(VALID[method], path, value)
 
 
-def _expected_statuses(method: str, kind: str, path: str, body: Any) -> tuple[int, ...]:
-    """What the docs say the batch answers, from DOC_TYPES and DOC_REQUIRED.
+def _conforms(doc_type: str, value: Any) -> bool:
+    """Whether a JSON value has the documented type (JSON's own types: 1 is no boolean)."""
+    if doc_type.endswith("[]"):
+        return isinstance(value, list) and all(_conforms(doc_type[:-2], v) for v in value)
+    if doc_type == "object":
+        return isinstance(value, dict)
+    if doc_type == "boolean":
+        return isinstance(value, bool)
+    if doc_type == "string?":
+        return value is None or isinstance(value, str)
+    if "|" in doc_type:
+        return isinstance(value, str) and value in doc_type.split("|")
+    return isinstance(value, str)
 
-    Any JSON at all lacks the required fields: 422. A dropped field: 422 when required,
-    else 200. A string field given a non-string: 422; given a string, the unknown
-    product is 404 ("" breaks its minLength: 422) and a page's text is taken (a business
-    failure goes to `failed[]`, still 200). Arrays, enums and booleans given any JSON
-    can land on either side of the schema, so they keep the range.
-    """
-    if kind == "whole":
-        return (422,)
-    if kind == "drop":
-        return (422,) if path in DOC_REQUIRED[method] else (200,)
-    if DOC_TYPES[method][path] != "string":
-        return (200, 404, 422)
-    target: Any = body
-    for part in path.split("."):
-        target = target[int(part) if part.isdigit() else part]
-    if not isinstance(target, str):
-        return (422,)
-    if path == "productId":
-        return (422,) if target == "" else (404,)
-    return (200,)
+
+def _fields_conform(fields: dict[str, str], required: set[str], data: Any) -> bool:
+    if not isinstance(data, dict):
+        return False
+    return all(name in data if name in required else True for name in fields) and all(
+        _conforms(kind, data[name]) for name, kind in fields.items() if name in data)
+
+
+def _body_conforms(method: str, body: Any) -> bool:
+    """The body as TPC's OpenAPI document types and bounds it (DOC_TYPES, DOC_ITEMS)."""
+    top = {k: v for k, v in DOC_TYPES[method].items() if "." not in k}
+    if not _fields_conform(top, DOC_REQUIRED[method], body) or body["productId"] == "":
+        return False
+    name, low, high = DOC_ITEMS[method]
+    if not low <= len(body[name]) <= high:
+        return False
+    if name == "pageIds":
+        return all(body[name])  # each id has minLength 1
+    prefix = f"{name}.0."
+    item = {k[len(prefix):]: v for k, v in DOC_TYPES[method].items() if k.startswith(prefix)}
+    needed = {k[len(prefix):] for k in DOC_REQUIRED[method] if k.startswith(prefix)}
+    return all(_fields_conform(item, needed, page) for page in body[name])
+
+
+def _expected_answer(method: str, body: Any) -> tuple[int, str, str]:
+    """The one (status, code, message) the docs give: a body that breaks the schema is
+    422 for the whole request; one that fits, for a product the key cannot reach, 404;
+    else 200, with any business failure of single items in `failed[]`."""
+    try:
+        json.dumps(body, allow_nan=False)
+    except ValueError:  # Python wrote NaN or Infinity, which is not JSON
+        return 400, "BAD_REQUEST", "malformed JSON body"
+    if not _body_conforms(method, body):
+        return 422, "VALIDATION_ERROR", "validation failed"
+    if body["productId"] != "product_123":
+        return 404, "NOT_FOUND", "product not found"
+    return 200, "", ""
 
 
 @HYPOTHESIS
@@ -297,30 +398,103 @@ def test_generated_bodies_never_fail_or_write_when_rejected(
     method, kind, path, body = case
     before = _SHARED.state()
     response = _SHARED.send(method, raw=json.dumps(body))
-    try:
-        json.dumps(body, allow_nan=False)
-        expected = _expected_statuses(method, kind, path, body)
-    except ValueError:  # Python wrote NaN or Infinity, which is not JSON
-        expected = (400,)
-    assert response.status_code in expected, (kind, path, body, response.get_json())
+    status, code, message = _expected_answer(method, body)
+    if status != 200:
+        error = assert_error(response, status, code, message)
+        if status == 422 and kind != "whole":  # the one field changed is the one flagged
+            assert {i["path"].startswith(path) for i in error["details"]["issues"]} == {True}
+    assert response.status_code == status, (kind, path, body, response.get_json())
     data = response.get_json().get("data") or {}
     done = sum(data.get(k, 0) for k in ("createdCount", "updatedCount", "deletedCount"))
     if response.status_code != 200 or done == 0:
         assert _SHARED.state() == before, "a rejected request or failed item wrote something"
 
 
-QUERY_NAMES = st.sampled_from([
-    "productId", "productSlug", "page", "pageSize", "orderBy", "orderByDirection", "query", "q",
-    "status", "type", "isManual", "pathPrefix", "hasContent", "domainId", "domain",
-    "archivedStatus"]) | st.text(max_size=8)
+# The listing's query, typed by hand from SPEC section 3 and TPC's OpenAPI document, with
+# the issue message each kind of wrong value gets.
+INTEGERS = {"page": (1, 2**53 - 1), "pageSize": (1, 100)}
+ENUMS = {"orderBy": ("createdAt", "updatedAt", "deletedAt"), "orderByDirection": ("asc", "desc"),
+         "status": ("draft", "published"), "archivedStatus": ("active", "archived", "all")}
+ENUM_MESSAGES = {
+    "orderBy": "Input should be 'createdAt', 'updatedAt' or 'deletedAt'",
+    "orderByDirection": "Input should be 'asc' or 'desc'",
+    "status": "Input should be 'draft' or 'published'",
+    "archivedStatus": "Input should be 'active', 'archived' or 'all'"}
+BOOLEANS = ("isManual", "hasContent")
+NOT_BOOLEANS = ["", "maybe", "2", "-1", "null", "truthy", "nope"]
+TEXTS = ("query", "q", "type", "pathPrefix", "domainId", "domain")
+PRODUCTS = {"productId": ("product_123", "product_nope"), "productSlug": ("example", "nope")}
+KNOWN = {*INTEGERS, *ENUMS, *BOOLEANS, *TEXTS, *PRODUCTS}
+WORDS = st.from_regex(r"[A-Za-z]{0,8}", fullmatch=True)
+Issue = tuple[str, str]
+
+
+def _integer(draw: st.DrawFn, name: str) -> tuple[str, Issue | None]:
+    low, high = INTEGERS[name]
+    if draw(st.booleans()):
+        return draw(WORDS), (name, NOT_AN_INTEGER)
+    number = draw(st.integers(-3, 120) | st.sampled_from([high, high + 1, 10**30]))
+    if number < low:
+        return str(number), (name, f"Input should be greater than or equal to {low}")
+    if number > high:
+        return str(number), (name, f"Input should be less than or equal to {high}")
+    return str(number), None
+
+
+def _query_value(draw: st.DrawFn, name: str) -> tuple[str, Issue | None]:
+    """A value for one parameter, and the issue it must raise (None: it is valid)."""
+    if name in INTEGERS:
+        return _integer(draw, name)
+    if name in ENUMS:
+        value = draw(st.sampled_from(ENUMS[name]) | WORDS)
+        return value, None if value in ENUMS[name] else (name, ENUM_MESSAGES[name])
+    if name in BOOLEANS:
+        value = draw(st.sampled_from(["true", "false", *NOT_BOOLEANS]))
+        return value, None if value in ("true", "false") else (name, NOT_A_BOOLEAN)
+    if name in PRODUCTS:
+        value = draw(st.sampled_from([*PRODUCTS[name], ""]))
+        return value, (name, "String should have at least 1 character") if value == "" else None
+    return draw(st.text(max_size=40)), None  # free text, and names the API does not know
+
+
+@st.composite
+def queries(draw: st.DrawFn) -> tuple[dict[str, str], tuple[int, str, str], list[Issue]]:
+    """A listing query and the one answer it must get: (query, (status, code, message),
+    the 422's issues)."""
+    names = draw(st.lists(st.sampled_from(sorted(KNOWN)) | WORDS.filter(lambda w: w not in KNOWN),
+                          max_size=6, unique=True))
+    if draw(st.booleans()):
+        names.append(draw(st.sampled_from(sorted(PRODUCTS))))
+    query: dict[str, str] = {}
+    issues: list[Issue] = []
+    for name in dict.fromkeys(names):
+        query[name], issue = _query_value(draw, name)
+        issues += [issue] if issue else []
+    if issues:
+        return query, (422, "VALIDATION_ERROR", "validation failed"), sorted(issues)
+    given = [name for name in PRODUCTS if name in query]
+    if len(given) != 1:
+        xor = ("productId", "provide exactly one of productId or productSlug")
+        return query, (422, "VALIDATION_ERROR", "validation failed"), [xor]
+    if query[given[0]] != PRODUCTS[given[0]][0]:
+        return query, (404, "NOT_FOUND", "product not found"), []
+    return query, (200, "", ""), []
 
 
 @HYPOTHESIS
-@given(query=st.dictionaries(QUERY_NAMES, st.text(max_size=40), max_size=6),
-       product=st.sampled_from(["product_123", None]))
-def test_generated_queries_never_fail(query: dict[str, str], product: str | None) -> None:
-    if product:
-        query.setdefault("productId", product)
+@given(case=queries())
+def test_generated_queries_get_the_answer_the_docs_give(
+        case: tuple[dict[str, str], tuple[int, str, str], list[Issue]]) -> None:
+    query, (status, code, message), issues = case
     response = _SHARED.client.get(PAGES, query_string=query, headers={"x-api-key": _SHARED.key})
     assert_safe(response, PAGES)
-    assert response.status_code in (200, 404, 422), response.get_json()
+    if status != 200:
+        error = assert_error(response, status, code, message)
+        got = sorted((i["path"], i["message"]) for i in error.get("details", {}).get("issues", []))
+        assert got == issues, (query, error)
+        return
+    data = response.get_json()["data"]
+    assert response.status_code == 200, (query, response.get_json())
+    assert data["page"] == int(query.get("page", 1))
+    assert data["pageSize"] == int(query.get("pageSize", 20))
+    assert data["scope"]["product"]["id"] == "product_123"

@@ -21,7 +21,7 @@ from tpc_mock.app import create_app
 from tpc_mock.server import LiveServer
 
 from .helpers import assert_error
-from .hostile_helpers import HYPOTHESIS, JSON, MIB, MODELS, PAGES, VALID, Api, assert_safe
+from .hostile_helpers import HYPOTHESIS, JSON, METHODS, MIB, PAGES, VALID, Api, assert_safe
 
 REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")  # SPEC section 1
 
@@ -290,7 +290,7 @@ SURROGATE_BODIES = {
 }
 
 
-@pytest.mark.parametrize("method", MODELS)
+@pytest.mark.parametrize("method", METHODS)
 def test_lone_surrogate_is_rejected_without_writing(method: str) -> None:
     api = Api()
     api.rejected(method, 400, "BAD_REQUEST", raw=SURROGATE_BODIES[method])

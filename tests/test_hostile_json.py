@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from tpc_mock.app import create_app
 
 from .helpers import AppFactory, assert_auth_error, assert_error
-from .hostile_helpers import JSON, MODELS, VALID, Api, assert_safe
+from .hostile_helpers import JSON, METHODS, VALID, Api, assert_safe
 
 DEEP = "[" * 100_000 + "]" * 100_000
 NON_FINITE = ["NaN", "Infinity", "-Infinity", "1e309", "-1e400"]
@@ -96,7 +96,7 @@ def test_non_finite_config_value_is_refused(
     assert client.get(path, headers=callers["apiKey"]).get_data() == before
 
 
-@pytest.mark.parametrize("method", MODELS)
+@pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("number", NON_FINITE)
 def test_non_finite_numbers_in_page_bodies_are_400(method: str, number: str) -> None:
     raw = json.dumps(VALID[method]).replace('"product_123"', number, 1)
