@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import shlex
@@ -157,7 +158,12 @@ def _serve(config: Config, lock: DataLock | None, *, fresh: bool,
         if fresh:
             remove_data_file(config.data)
         reused = config.data.exists()
-    app = create_app(config)
+    gc.disable()  # start-up makes the whole store and no garbage cycle worth a collection
+    try:
+        app = create_app(config)
+    finally:
+        gc.freeze()  # the store lives as long as the server: later collections skip it
+        gc.enable()
     rt = app.extensions["tpc_mock"]
     try:
         # "Task queue depth is N" is waitress thinking aloud under load, not an error.

@@ -22,6 +22,7 @@ from . import jsontext
 from .auth.scopes import SCOPES
 from .auth.secrets import API_KEY_LETTERS, TOKEN_ALPHABET, digest, hash_password
 from .clock import iso
+from .records import share_repeated_values
 
 SEED_EPOCH = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
 FAR_FUTURE = "2099-12-31T23:59:59.000Z"
@@ -277,13 +278,15 @@ def load_seed(path: Path | None = None, *, cache: bool = True) -> dict[str, Any]
         version = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
         if version in _PARSED:
             return _PARSED[version]
-        seed = jsontext.loads(path.read_bytes())
+        seed = jsontext.loads_document(path.read_bytes())
     except FileNotFoundError as exc:
         raise SeedError(f"seed file {path} does not exist") from exc
     except (UnicodeDecodeError, ValueError) as exc:
         raise SeedError(f"seed file {path} is not valid JSON: {exc}") from exc
     if not isinstance(seed, dict) or not isinstance(seed.get("tables"), dict):
         raise SeedError(f"seed file {path} has no 'tables' object")
+    if all(isinstance(docs, dict) for docs in seed["tables"].values()):
+        share_repeated_values(seed["tables"])
     seed.setdefault("credentials", {})
     if cache:
         _PARSED[version] = seed

@@ -29,6 +29,7 @@ from typing import Any
 from tinydb.storages import Storage
 
 from . import jsontext
+from .records import share_repeated_values
 
 Tables = dict[str, dict[str, dict[str, Any]]]
 Change = tuple[str, str, Any]  # (table, id, record or None when removed)
@@ -90,7 +91,7 @@ def _refuse(path: Path, why: str) -> StoreCorrupt:
 def load_data_file(path: Path) -> Tables:
     """Read a data document, refusing (never wiping) one that is not a tpc-mock database."""
     try:
-        data = jsontext.loads(path.read_bytes())
+        data = jsontext.loads_document(path.read_bytes())
     except (UnicodeDecodeError, ValueError) as exc:
         raise _refuse(path, f"is corrupt ({exc})") from exc
     if not isinstance(data, dict) or not all(
@@ -98,6 +99,7 @@ def load_data_file(path: Path) -> Tables:
         for table in data.values()
     ):
         raise _refuse(path, "is not a tpc-mock database (expected an object of tables)")
+    share_repeated_values(data)
     return data
 
 
