@@ -408,3 +408,13 @@ def test_seeded_last_request_is_iso(app: Flask, client: FlaskClient, full_key: s
     listed = owner.get("list", organizationId="org_123").get_json()["apiKeys"]
     used = next(k for k in listed if k["start"] == full_key[:6])
     assert used["lastRequest"] == iso(parse_iso(used["lastRequest"]))
+
+
+def test_guessed_keys_do_not_grow_the_digest_memo(client: FlaskClient) -> None:
+    from tpc_mock.auth import api_keys
+
+    for n in range(api_keys.DIGESTS_KEPT + 50):
+        response = client.get("/api/v1/site/pages?productId=product_123",
+                              headers={"x-api-key": f"tpc_guess{n}"})
+        assert_error(response, 401, "UNAUTHORIZED", "invalid api key")
+    assert 0 < len(api_keys._DIGESTS) <= api_keys.DIGESTS_KEPT

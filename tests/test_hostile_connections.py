@@ -76,7 +76,10 @@ def test_busy_connections_are_never_closed_to_make_room() -> None:
 def test_waitress_settings_follow_the_config() -> None:
     options = waitress_options(load_config({"connection_limit": 500, "idle_timeout": 30}, env={}))
     assert (options["connection_limit"], options["channel_timeout"]) == (500, 30)
-    assert options["cleanup_interval"] <= 30 and options["asyncore_use_poll"] is True
+    assert options["cleanup_interval"] <= 30 and options["asyncore_use_poll"] is False
+    # past what select() can watch, poll() takes over
+    many = waitress_options(load_config({"connection_limit": 5000}, env={}))
+    assert many["connection_limit"] == 5000 and many["asyncore_use_poll"] is True
     env = {"TPC_MOCK_CONNECTION_LIMIT": "300", "TPC_MOCK_IDLE_TIMEOUT": "15"}
     config = load_config(env=env)
     assert (config.connection_limit, config.idle_timeout) == (300, 15)

@@ -154,8 +154,12 @@ class Store:
 
     def find_one(self, table: str, field: Field, value: Any) -> dict[str, Any] | None:
         """The first record whose indexed `field` equals `value`, or None."""
-        found = self.find(table, field, value)
-        return found[0] if found else None
+        with self.lock:
+            ids = self._hash_index(table, field).ids(value)
+            if len(ids) != 1:  # none, or several: the first by id
+                found = self.find(table, field, value)
+                return found[0] if found else None
+            return self._storage.data.get(table, {}).get(next(iter(ids)))
 
     def ordered(self, table: str, name: str, partition: tuple[Hashable, ...], field: str, *,
                 start: int, stop: int, descending: bool) -> tuple[int, list[dict[str, Any]]]:

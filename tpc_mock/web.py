@@ -55,7 +55,8 @@ def current_caller(scopes: Iterable[str] = ()) -> Caller:
     caller: Caller | None = g.get("tpc_caller")
     if caller is None:
         rt = runtime()
-        caller = resolve_caller(rt, request.headers, request.cookies)
+        cookies = request.cookies if "HTTP_COOKIE" in request.environ else {}
+        caller = resolve_caller(rt, request.headers, cookies)
         g.tpc_caller = caller
         if caller.kind == "session" and request.method not in ("GET", "HEAD", "OPTIONS"):
             origin = request.headers.get("Origin")

@@ -19,9 +19,22 @@ def looks_like_api_key(value: str) -> bool:
     return value.startswith(API_KEY_PREFIX)
 
 
+_DIGESTS: dict[str, str] = {}  # a presented key -> its digest (every request asks)
+DIGESTS_KEPT = 256
+
+
+def _digest_of(key: str) -> str:
+    known = _DIGESTS.get(key)
+    if known is None:
+        if len(_DIGESTS) >= DIGESTS_KEPT:  # keys guessed at random must not grow it
+            _DIGESTS.clear()
+        known = _DIGESTS[key] = digest(key)
+    return known
+
+
 def find_valid_api_key(rt: Runtime, key: str) -> dict[str, Any] | None:
     """The stored record of a usable key, or None (unknown, disabled or expired)."""
-    wanted = digest(key)
+    wanted = _digest_of(key)
     record = rt.store.find_one("apiKeys", "hash", wanted)
     if record is None or not same_digest(record["hash"], wanted):
         return None
