@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
 from pydantic_core import PydanticCustomError
 
-from ..models import OMITTED, Model
+from ..models import OMITTED, Model, QueryInt
 
 
 class SovQuery(Model):
@@ -21,8 +21,8 @@ class SovQuery(Model):
     engine: str | None = Field(None, min_length=1)
     start: str | None = Field(None, description="First day (YYYY-MM-DD or ISO timestamp)")
     end: str | None = Field(None, description="Last day (YYYY-MM-DD or ISO timestamp)")
-    page: int = Field(1, ge=1)
-    pageSize: int = Field(20, ge=1, le=100)
+    page: QueryInt = Field(1, ge=1)
+    pageSize: QueryInt = Field(20, ge=1, le=100)
     sortBy: Literal["sov", "mentions", "runs", "label"] | None = None
     sortDirection: Literal["asc", "desc"] | None = None
 
