@@ -17,6 +17,7 @@ from .auth.sessions import cookie_name, session_cookie_value
 from .clock import iso, parse_iso
 from .envelope import ERROR_CODES, ApiError, NotFound, ValidationError, ok
 from .explain import explain, public_entry
+from .querystring import OptionalQueryInt
 from .runtime import Fault, Runtime
 from .storage import Tables
 from .web import query_args, runtime, validate
@@ -130,8 +131,8 @@ class JournalQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
     method: str | None = Field(None, pattern=r"^[A-Za-z]{1,16}$")
     path: str | None = Field(None, min_length=1, max_length=2048)
-    status: int | None = Field(None, ge=100, le=599)
-    limit: int | None = Field(None, ge=1)
+    status: OptionalQueryInt = Field(None, ge=100, le=599)
+    limit: OptionalQueryInt = Field(None, ge=1)
     explain: bool = False
 
 

@@ -97,9 +97,27 @@ def json_body() -> Any:
         raise BadRequest("malformed JSON body", {"error": str(exc)[:200]}) from exc
 
 
+# pydantic's messages that speak Python: a JSON object is no "dictionary or instance of
+# NewPage" to a client of a TypeScript service, and "Value error," names a Python exception.
+# They get the words of the JSON type, in the style of pydantic's other messages.
+OBJECT_EXPECTED = "Input should be an object"
+_OBJECT_ERRORS = frozenset({"model_type", "model_attributes_type", "dict_type", "dataclass_type",
+                            "dataclass_exact_type"})
+_RAISED_ERRORS = frozenset({"value_error", "assertion_error"})  # a validator's own words
+
+
+def _message(err: Any) -> str:
+    """The issue message of one pydantic error, without the emulator's class names."""
+    if err["type"] in _OBJECT_ERRORS:
+        return OBJECT_EXPECTED
+    if err["type"] in _RAISED_ERRORS:
+        return str(err["ctx"]["error"])
+    return str(err["msg"])
+
+
 def _issues(exc: pydantic.ValidationError) -> list[dict[str, str]]:
     return [
-        {"path": ".".join(str(p) for p in err["loc"]), "message": err["msg"]}
+        {"path": ".".join(str(p) for p in err["loc"]), "message": _message(err)}
         for err in exc.errors(include_url=False)
     ]
 

@@ -6,6 +6,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from ..querystring import OptionalQueryInt, QueryInt
+
+__all__ = ["OMITTED", "Model", "OptionalQueryInt", "QueryInt"]  # the integers of query models
+
 # Default of a body field that may be left out but, when sent, must not be null
 # (`title: str = OMITTED`); `model_fields_set` tells what was sent.
 OMITTED: Any = None

@@ -18,6 +18,7 @@ from ..auth.scopes import SCOPES
 from ..clock import iso
 from ..envelope import NotFound, ok
 from ..explain import ANSWER, explain, public_entry
+from ..querystring import QueryInt
 from ..web import query_args, runtime
 from .data import PAGE_SIZE, browse_table, table_counts
 
@@ -37,13 +38,13 @@ class FeedQuery(BaseModel):
     path: str | None = Field(None, max_length=2048)
     status: str | None = Field(None, pattern=r"^[1-5]xx$")
     caller: str | None = Field(None, pattern=r"^(apiKey|bearer|session|none)$")
-    limit: int = Field(FEED_LIMIT, ge=1, le=1000)
+    limit: QueryInt = Field(FEED_LIMIT, ge=1, le=1000)
 
 
 class TableQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    page: int = Field(1, ge=1)
-    pageSize: int = Field(PAGE_SIZE, ge=1, le=100)
+    page: QueryInt = Field(1, ge=1)
+    pageSize: QueryInt = Field(PAGE_SIZE, ge=1, le=100)
     q: str | None = Field(None, max_length=200)
 
 

@@ -3,11 +3,12 @@ the OpenAPI entries)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
+from pydantic_core import PydanticCustomError
 
-from ..models import OMITTED, Model
+from ..models import OMITTED, Model, QueryInt
 
 
 class SovQuery(Model):
@@ -20,10 +21,23 @@ class SovQuery(Model):
     engine: str | None = Field(None, min_length=1)
     start: str | None = Field(None, description="First day (YYYY-MM-DD or ISO timestamp)")
     end: str | None = Field(None, description="Last day (YYYY-MM-DD or ISO timestamp)")
-    page: int = Field(1, ge=1)
-    pageSize: int = Field(20, ge=1, le=100)
+    page: QueryInt = Field(1, ge=1)
+    pageSize: QueryInt = Field(20, ge=1, le=100)
     sortBy: Literal["sov", "mentions", "runs", "label"] | None = None
     sortDirection: Literal["asc", "desc"] | None = None
+
+
+def _one_scalar_issue(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    """A value that is no JSON scalar: one issue at its own path (a plain union gives one per
+    member, each under the member's Python name: `properties.a.str`, `properties.a.int`...)."""
+    try:
+        return handler(value)
+    except ValidationError:
+        raise PydanticCustomError(
+            "scalar_type", "Input should be a string, a number, a boolean or null") from None
+
+
+Scalar = Annotated[str | int | float | bool | None, WrapValidator(_one_scalar_issue)]
 
 
 class EventPage(Model):
@@ -53,7 +67,7 @@ class CreateEventBody(Model):
     anonymousId: str | None = None
     eventId: str = OMITTED
     occurredAt: str = Field(OMITTED, description="ISO-8601 timestamp; defaults to receipt")
-    properties: dict[str, str | int | float | bool | None] = OMITTED
+    properties: dict[str, Scalar] = OMITTED
     request: EventRequest = OMITTED
     sdk: EventSdk = OMITTED
     sessionId: str | None = None

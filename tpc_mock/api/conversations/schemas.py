@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from ..models import Model
+from ..models import Model, OptionalQueryInt
 
 
 class ConversationQueriesQuery(Model):
-    page: int | None = Field(None, ge=1)
-    pageSize: int | None = Field(None, ge=1, le=500)
+    page: OptionalQueryInt = Field(None, ge=1)
+    pageSize: OptionalQueryInt = Field(None, ge=1, le=500)
     search: str | None = None
-    limit: int | None = Field(None, ge=1, le=500)
+    limit: OptionalQueryInt = Field(None, ge=1, le=500)
     brandId: str | None = None
     viewId: str | None = None
     promptId: str | None = None

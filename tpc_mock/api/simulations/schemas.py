@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from ..models import Model
+from ..models import Model, QueryInt
 
 
 class SimulationRunsQuery(Model):
@@ -14,5 +14,5 @@ class SimulationRunsQuery(Model):
     iterationId: str | None = None
     status: str | None = None
     search: str | None = None
-    page: int = Field(1, ge=1)
-    pageSize: int = Field(20, ge=1)  # no upper bound: TPC's document and docs set none
+    page: QueryInt = Field(1, ge=1)
+    pageSize: QueryInt = Field(20, ge=1)  # no upper bound: TPC's document and docs set none

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from ..models import OMITTED, Model
+from ..models import OMITTED, Model, QueryInt
 
 MAX_SAFE_INT = 2**53 - 1
 
@@ -14,8 +14,8 @@ MAX_SAFE_INT = 2**53 - 1
 class ListSitePagesQuery(Model):
     productId: str | None = Field(None, min_length=1)
     productSlug: str | None = Field(None, min_length=1)
-    page: int = Field(1, ge=1, le=MAX_SAFE_INT)
-    pageSize: int = Field(20, ge=1, le=100)
+    page: QueryInt = Field(1, ge=1, le=MAX_SAFE_INT)
+    pageSize: QueryInt = Field(20, ge=1, le=100)
     orderBy: Literal["createdAt", "updatedAt", "deletedAt"] = "createdAt"
     orderByDirection: Literal["asc", "desc"] = "desc"
     query: str | None = None

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from ..models import OMITTED, Model
+from ..models import OMITTED, Model, OptionalQueryInt
 
 
 class ViewsQuery(Model):
-    page: int | None = Field(None, ge=1)
-    pageSize: int | None = Field(None, ge=1, le=500)
+    page: OptionalQueryInt = Field(None, ge=1)
+    pageSize: OptionalQueryInt = Field(None, ge=1, le=500)
     search: str | None = None
     brandId: str | None = None
 
