@@ -16,6 +16,7 @@ from ..auth.resolve import Caller, reject_api_keys, require
 from ..envelope import ok
 from ..web import cached_read, current_caller, json_body, query_args, runtime, validate
 from .idempotent import idempotent
+from .responses import EXTRA_ERRORS, RESPONSES
 
 # Who may call: every credential, no API keys, internal (no API keys, not in TPC's
 # public document), or markdown (keys in either header).
@@ -42,6 +43,10 @@ class Operation:
     cached: bool = False  # a read answered from the read cache while nothing is written
     idempotent: bool | None = None  # Idempotency-Key replays; None: every write
     status: int = 200  # a handler's success status
+    # The shape of the answer's `data` (a TypedDict, or a list of one); None: RESPONSES'
+    # entry for the operation id. The OpenAPI document's 2xx schema comes from it.
+    response: Any = None
+    errors: tuple[int, ...] = ()  # error statuses the declaration does not show
 
 
 class ResourceId(BaseConverter):
@@ -73,6 +78,9 @@ def operation(
 
     def decorate(handler: Callable[..., Any]) -> Callable[..., Any]:
         op = Operation(method, openapi_path(rule), operation_id, summary, tag, **meta)
+        if op.response is None and op.content_type == JSON:
+            op.response = RESPONSES.get(operation_id)
+        op.errors = op.errors or EXTRA_ERRORS.get(operation_id, ())
         view = _handled(op, handler)  # refuses a declaration it cannot serve, before recording it
         OPERATIONS.append(op)
         view.tpc_scopes = op.scopes  # type: ignore[attr-defined]  # what idempotency replays check
