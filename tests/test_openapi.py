@@ -14,7 +14,6 @@ from flask.testing import FlaskClient
 
 from tpc_mock.api.openapi import error_statuses
 from tpc_mock.api.registry import JSON, OPERATIONS
-from tpc_mock.api.responses import RESPONSES
 
 
 def _document(client: FlaskClient) -> dict[str, Any]:
@@ -33,11 +32,31 @@ def test_every_json_operation_names_the_shape_of_its_answer(client: FlaskClient)
         responses = _operation(doc, op.operation_id)["responses"]
         assert [s for s in responses if s.startswith("2")] == [str(op.status)], op.operation_id
         if op.content_type == JSON:
-            assert op.response is RESPONSES[op.operation_id]
+            assert op.response is not None, op.operation_id
             schema = responses[str(op.status)]["content"][JSON]["schema"]
             assert schema["required"] == ["ok", "data"]
             assert schema["properties"]["data"], op.operation_id
-    assert set(RESPONSES) == {op.operation_id for op in OPERATIONS if op.content_type == JSON}
+        else:
+            assert op.response is None, op.operation_id
+
+
+def _declare(**meta: Any) -> None:
+    from flask import Blueprint
+
+    from tpc_mock.api.registry import operation
+
+    operation(Blueprint("scratch", __name__), "/scratch", "GET", "getScratch", "s", "t",
+              **meta)(lambda rt, caller, args: None)
+
+
+def test_an_operation_cannot_forget_the_shape_of_its_answer() -> None:
+    """Refused when declared (at import), so no operation reaches the document without one."""
+    before = len(OPERATIONS)
+    with pytest.raises(TypeError, match="getScratch: a JSON answer declares its shape"):
+        _declare()
+    with pytest.raises(TypeError, match="a text answer none"):
+        _declare(content_type="text/plain", response=dict[str, str])
+    assert len(OPERATIONS) == before
 
 
 def test_answers_are_named_types_with_their_fields(client: FlaskClient) -> None:

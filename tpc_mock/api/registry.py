@@ -16,7 +16,6 @@ from ..auth.resolve import Caller, reject_api_keys, require
 from ..envelope import ok
 from ..web import cached_read, current_caller, json_body, query_args, runtime, validate
 from .idempotent import idempotent
-from .responses import EXTRA_ERRORS, RESPONSES
 
 # Who may call: every credential, no API keys, internal (no API keys, not in TPC's
 # public document), or markdown (keys in either header).
@@ -43,8 +42,8 @@ class Operation:
     cached: bool = False  # a read answered from the read cache while nothing is written
     idempotent: bool | None = None  # Idempotency-Key replays; None: every write
     status: int = 200  # a handler's success status
-    # The shape of the answer's `data` (a TypedDict, or a list of one); None: RESPONSES'
-    # entry for the operation id. The OpenAPI document's 2xx schema comes from it.
+    # The shape of the answer's `data` (a TypedDict from the resource's schemas, or a list of
+    # one); the OpenAPI document's 2xx schema comes from it. Required for a JSON answer.
     response: Any = None
     errors: tuple[int, ...] = ()  # error statuses the declaration does not show
 
@@ -78,9 +77,6 @@ def operation(
 
     def decorate(handler: Callable[..., Any]) -> Callable[..., Any]:
         op = Operation(method, openapi_path(rule), operation_id, summary, tag, **meta)
-        if op.response is None and op.content_type == JSON:
-            op.response = RESPONSES.get(operation_id)
-        op.errors = op.errors or EXTRA_ERRORS.get(operation_id, ())
         view = _handled(op, handler)  # refuses a declaration it cannot serve, before recording it
         OPERATIONS.append(op)
         view.tpc_scopes = op.scopes  # type: ignore[attr-defined]  # what idempotency replays check
@@ -103,6 +99,9 @@ def _handled(op: Operation, handler: Callable[..., Any]) -> Callable[..., Any]:
     """The Flask view that runs `handler` the way `op` declares."""
     if op.query is not None and op.body is not None:
         raise TypeError(f"{op.operation_id}: a handler takes a query or a body model, not both")
+    if (op.response is None) == (op.content_type == JSON):
+        raise TypeError(f"{op.operation_id}: a JSON answer declares its shape as `response=`, "
+                        "a text answer none")
     scopes = list(op.scopes)
     names = op.headers
 

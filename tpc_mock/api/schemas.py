@@ -1,5 +1,6 @@
-"""Shapes every resource's answers share: the envelopes, references to a product, an
-organization or a domain, and the timestamp type."""
+"""Answer shapes every resource shares: the error envelope, references to a product, an
+organization or a domain, and the timestamp types. Each resource's own answers are in its
+package's `schemas` module."""
 
 from __future__ import annotations
 
