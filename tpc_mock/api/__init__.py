@@ -1,5 +1,6 @@
-"""The public API: one package per resource, each `schemas` (request models), `model`
-(functions over the store) and `views` (the blueprint and its `@operation` handlers)."""
+"""The public API: one package per resource, each `schemas` (request models and the shapes of
+the answers), `model` (functions over the store that build those answers) and `views` (the
+blueprint and its `@operation` handlers); shapes the resources share are in `schemas.py`."""
 
 from __future__ import annotations
 

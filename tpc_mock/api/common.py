@@ -14,6 +14,7 @@ from ..clock import iso
 from ..envelope import ValidationError, not_found
 from ..runtime import Runtime
 from ..store import declare_index
+from .schemas import DomainRef, ProductRef
 
 # The lookups below, declared beside them (every resource model imports this module).
 declare_index("pages", "filePath")  # paths repeat across products rarely: no tuple keys
@@ -130,7 +131,7 @@ def target_organization(rt: Runtime, caller: Caller, headers: Mapping[str, str |
     return min(caller.org_ids)
 
 
-def ref(doc: Record) -> Record:
+def ref(doc: Record) -> ProductRef:
     """`{id, name, slug}` of a product, brand or organization."""
     return {"id": doc["id"], "name": doc["name"], "slug": doc.get("slug")}
 
@@ -153,7 +154,7 @@ def product_domains(rt: Runtime, product_id: str) -> dict[str, Record]:
     return {d["id"]: d for d in rt.store.find("domains", "productId", product_id)}
 
 
-def domain_refs(page: Record, domains: dict[str, Record]) -> list[Record]:
+def domain_refs(page: Record, domains: dict[str, Record]) -> list[DomainRef]:
     """`[{id, domain, isCanonical}]` for the domains attached to a page."""
     return [
         {"id": d, "domain": domains[d]["domain"], "isCanonical": d == page.get("canonicalDomainId")}

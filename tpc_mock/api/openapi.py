@@ -2,19 +2,28 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, Response, current_app
+from pydantic import TypeAdapter
 
 from .. import __version__
 from ..auth.scopes import SCOPE_DESCRIPTIONS
 from ..web import runtime
-from .registry import OPERATIONS, SECURITY_ALL, SECURITY_NO_API_KEY, Operation
+from .registry import (
+    JSON,
+    OPERATIONS,
+    SECURITY_ALL,
+    SECURITY_NO_API_KEY,
+    Operation,
+    method_writes,
+)
+from .schemas import ErrorBody
 
 bp = Blueprint("openapi", __name__)
-ERROR_STATUSES = {"400": "Bad request", "401": "Authentication required", "403": "Forbidden",
-                  "404": "Not found", "409": "Conflict", "415": "Unsupported media type",
-                  "422": "Validation failed", "429": "Rate limited"}
+REF = "#/components/schemas/{model}"
+ERROR_REF = {"$ref": REF.format(model="ErrorBody")}
 
 
 def _allows_null(schema: dict[str, Any]) -> bool:
@@ -37,9 +46,29 @@ def _drop_null_defaults(node: Any) -> None:
 
 
 def _schema(model: Any, defs: dict[str, Any]) -> dict[str, Any]:
-    schema: dict[str, Any] = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    schema: dict[str, Any] = model.model_json_schema(ref_template=REF)
     _drop_null_defaults(schema)
-    defs.update(schema.pop("$defs", {}))
+    _add_defs(defs, schema.pop("$defs", {}))
+    return schema
+
+
+def _add_defs(defs: dict[str, Any], new: dict[str, Any]) -> None:
+    """Add named schemas; one name for two different shapes would mislead a client."""
+    for name, schema in new.items():
+        if defs.setdefault(name, schema) != schema:
+            raise ValueError(f"two different schemas are named {name!r}")
+
+
+def shape_schema(shape: Any, defs: dict[str, Any]) -> dict[str, Any]:
+    """The JSON Schema of an answer's shape (a TypedDict, or a list of one), its named parts
+    moved to `defs` and referred to there."""
+    schema: dict[str, Any] = TypeAdapter(shape).json_schema(ref_template=REF,
+                                                            mode="serialization")
+    _add_defs(defs, schema.pop("$defs", {}))
+    name = schema.get("title")
+    if schema.get("type") == "object" and name:  # a TypedDict: named, so clients name it
+        _add_defs(defs, {name: schema})
+        return {"$ref": REF.format(model=name)}
     return schema
 
 
@@ -65,7 +94,7 @@ def _operation(op: Operation, defs: dict[str, Any]) -> dict[str, Any]:
                            "schema": prop})
     params += [{"name": h, "in": "header", "required": False, "schema": {"type": "string"}}
                for h in op.headers]
-    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    error = {"content": {"application/json": {"schema": ERROR_REF}}}
     doc: dict[str, Any] = {
         "operationId": op.operation_id,
         "summary": op.summary,
@@ -73,8 +102,9 @@ def _operation(op: Operation, defs: dict[str, Any]) -> dict[str, Any]:
         "security": _security(op),
         "parameters": params + op.extra_params,
         "responses": {
-            "200": {"description": "Successful response", "content": _success(op)},
-            **{code: {"description": text, **error} for code, text in ERROR_STATUSES.items()},
+            str(op.status): {"description": "Successful response", "content": _success(op, defs)},
+            **{str(code): {"description": text, **error}
+               for code, text in sorted(error_statuses(op).items())},
         },
     }
     if op.scopes:
@@ -85,10 +115,36 @@ def _operation(op: Operation, defs: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
-def _success(op: Operation) -> dict[str, Any]:
-    if op.content_type != "application/json":
+def _success(op: Operation, defs: dict[str, Any]) -> dict[str, Any]:
+    if op.content_type != JSON:
         return {op.content_type: {"schema": {"type": "string"}}}
-    return {"application/json": {"schema": {"$ref": "#/components/schemas/Success"}}}
+    return {JSON: {"schema": {
+        "type": "object", "required": ["ok", "data"],
+        "properties": {"ok": {"const": True}, "data": shape_schema(op.response, defs)}}}}
+
+
+def error_statuses(op: Operation) -> dict[int, str]:
+    """The error statuses `op` can answer, derived from its declaration (plus `op.errors`)."""
+    scopes = ", ".join(op.scopes)
+    forbidden = {SECURITY_ALL: f"Missing scope ({scopes}) or untrusted Origin",
+                 SECURITY_NO_API_KEY: f"An API key (auth_method_not_allowed), or missing scope "
+                                      f"({scopes}) or untrusted Origin",
+                 }.get(op.security, "An API key (public_api_only) or untrusted Origin")
+    found = {401: "Missing, invalid or expired credential", 403: forbidden,
+             429: "Rate limited (API keys: requests per window)"}
+    writes = method_writes(op.method) if op.idempotent is None else op.idempotent
+    if writes:
+        found.update({409: "Idempotency-Key reused with another request, or a conflict",
+                      413: "Body too large", 415: "Body is not JSON"})
+    if op.body is not None:
+        found[400] = "Malformed JSON body"
+    if _path_names(op.path) or op.query or op.body or op.headers:
+        found[404] = "Not found (a record the path, query, body or headers name)"
+    if op.query or op.body:
+        found[422] = "Validation failed (details.issues)"
+    for code in op.errors:
+        found.setdefault(code, {400: "Bad request", 422: "Business rule refused"}.get(code, "Error"))
+    return found
 
 
 def _path_names(path: str) -> list[str]:
@@ -97,13 +153,8 @@ def _path_names(path: str) -> list[str]:
 
 def build_document(server_url: str) -> dict[str, Any]:
     """The OpenAPI document of every operation the emulator serves."""
-    defs: dict[str, Any] = {
-        "Success": {"type": "object", "required": ["ok", "data"], "properties": {
-            "ok": {"const": True}, "data": {}}},
-        "Error": {"type": "object", "required": ["ok", "code", "message"], "properties": {
-            "ok": {"const": False}, "code": {"type": "string"}, "message": {"type": "string"},
-            "details": {}}},
-    }
+    defs: dict[str, Any] = {}
+    shape_schema(ErrorBody, defs)
     paths: dict[str, dict[str, Any]] = {}
     for op in OPERATIONS:
         paths.setdefault(op.path, {})[op.method.lower()] = _operation(op, defs)
@@ -124,6 +175,14 @@ def build_document(server_url: str) -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=8)
+def _document_text(server_url: str, operations: int) -> bytes:
+    """The document as sent, built once per base URL (and set of operations): building the
+    schemas of every answer takes a moment, and nothing in it changes while serving."""
+    return current_app.json.dumps(build_document(server_url)).encode()
+
+
 @bp.get("/api/v1/openapi.json")
 def get_openapi_document() -> Any:
-    return jsonify(build_document(runtime().config.public_url))
+    text = _document_text(runtime().config.public_url, len(OPERATIONS))
+    return Response(text, mimetype="application/json")

@@ -42,6 +42,10 @@ class Operation:
     cached: bool = False  # a read answered from the read cache while nothing is written
     idempotent: bool | None = None  # Idempotency-Key replays; None: every write
     status: int = 200  # a handler's success status
+    # The shape of the answer's `data` (a TypedDict from the resource's schemas, or a list of
+    # one); the OpenAPI document's 2xx schema comes from it. Required for a JSON answer.
+    response: Any = None
+    errors: tuple[int, ...] = ()  # error statuses the declaration does not show
 
 
 class ResourceId(BaseConverter):
@@ -95,6 +99,9 @@ def _handled(op: Operation, handler: Callable[..., Any]) -> Callable[..., Any]:
     """The Flask view that runs `handler` the way `op` declares."""
     if op.query is not None and op.body is not None:
         raise TypeError(f"{op.operation_id}: a handler takes a query or a body model, not both")
+    if (op.response is None) == (op.content_type == JSON):
+        raise TypeError(f"{op.operation_id}: a JSON answer declares its shape as `response=`, "
+                        "a text answer none")
     scopes = list(op.scopes)
     names = op.headers
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Literal
+
+from typing_extensions import TypedDict
 
 from ...auth.resolve import Caller
 from ...clock import parse_iso
@@ -28,15 +30,32 @@ from ..common import (
     reachable_brand,
     today,
 )
-from .schemas import CreateEventBody, SovQuery
+from .schemas import (
+    AnalyticsEventAck,
+    CreateEventBody,
+    ShareOfVoice,
+    SortDimension,
+    SovPoint,
+    SovQuery,
+    SovRow,
+)
 
 declare_index("prompts", "brandId")
 declare_index("topics", "brandId")
 declare_index("sovSeries", "brandId")
 declare_index("analyticsEvents", "organizationId")
 MAX_SOV_DAYS = 366
-SORTABLE = ["sov", "mentions", "runs", "label"]
+SORTABLE: list[SortDimension] = ["sov", "mentions", "runs", "label"]
 EVENTS_KEPT = 1000  # per organization; older events are dropped first
+Dimension = Literal["product", "prompt", "topic", "engine"]
+
+
+class Tally(TypedDict):
+    """What a day, product or row counts."""
+
+    sov: float
+    mentions: int
+    runs: int
 
 
 # -- share of voice -----------------------------------------------------------
@@ -80,20 +99,21 @@ def _sov(mentions: int, runs: int) -> float:
     return round(mentions / runs, 4) if runs else 0.0
 
 
-def _tally(rows: list[dict[str, Any]], subject: str) -> dict[str, Any]:
+def _tally(rows: list[dict[str, Any]], subject: str) -> Tally:
     mentions = sum(r["mentions"].get(subject, 0) for r in rows)
     runs = sum(r["runs"] for r in rows)
     return {"sov": _sov(mentions, runs), "mentions": mentions, "runs": runs}
 
 
-def _groups(rt: Runtime, by: str, brand: dict[str, Any], rows: list[dict[str, Any]],
-            prompts: dict[str, Any], topics: dict[str, Any]) -> list[dict[str, Any]]:
-    """One row per product, prompt, topic or engine, counting the brand's own mentions."""
+def _groups(rt: Runtime, by: Dimension, brand: dict[str, Any], rows: list[dict[str, Any]],
+            prompts: dict[str, Any], topics: dict[str, Any]) -> list[SovRow]:
+    """One row per product, prompt, topic or engine (ranked later), counting the brand's own
+    mentions."""
     subject = brand["productId"]
     if by == "product":
         names = [(subject, brand["name"])] + [(c["id"], c["name"]) for c in brand["competitors"]]
-        return [{"dimension": "product", "key": key, "label": label, **_tally(rows, key)}
-                for key, label in names]
+        return [{"dimension": "product", "key": key, "label": label, **_tally(rows, key),
+                 "rank": 0} for key, label in names]
     key_of: dict[str, Callable[[dict[str, Any]], str]] = {
         "prompt": lambda r: r["promptId"],
         "topic": lambda r: prompts[r["promptId"]]["topicId"],
@@ -110,11 +130,11 @@ def _groups(rt: Runtime, by: str, brand: dict[str, Any], rows: list[dict[str, An
             return str(topics.get(key, {}).get("name", key))
         return str((rt.store.get("engines", key) or {}).get("name", key))
 
-    return [{"dimension": by, "key": key, "label": label(key), **_tally(bucket, subject)}
-            for key, bucket in buckets.items()]
+    return [{"dimension": by, "key": key, "label": label(key), **_tally(bucket, subject),
+             "rank": 0} for key, bucket in buckets.items()]
 
 
-def _rank_and_sort(rows: list[dict[str, Any]], sort_by: str, direction: str) -> list[dict[str, Any]]:
+def _rank_and_sort(rows: list[SovRow], sort_by: SortDimension, direction: str) -> list[SovRow]:
     for rank, row in enumerate(sorted(rows, key=lambda r: (-r["sov"], -r["mentions"], r["label"])), 1):
         row["rank"] = rank
     if sort_by == "label":
@@ -139,7 +159,8 @@ def _sov_rows(rt: Runtime, args: SovQuery, brand: dict[str, Any], prompts: dict[
     return rows, start, end
 
 
-def _time_series(rows: list[dict[str, Any]], start: date, end: date, subject: str) -> list[dict[str, Any]]:
+def _time_series(rows: list[dict[str, Any]], start: date, end: date, subject: str
+                 ) -> list[SovPoint]:
     """One point per day of the window (days without runs count zero)."""
     per_day: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
@@ -148,13 +169,14 @@ def _time_series(rows: list[dict[str, Any]], start: date, end: date, subject: st
     return [{"date": day, **_tally(per_day.get(day, []), subject)} for day in days]
 
 
-def share_of_voice(rt: Runtime, caller: Caller, args: SovQuery) -> dict[str, Any]:
+def share_of_voice(rt: Runtime, caller: Caller, args: SovQuery) -> ShareOfVoice:
     """Mentions per run of the product (and its competitors) over the window, from seeded days."""
     ref = args.productId or args.brandId
     if ref is None:
         raise invalid("productId", "productId is required")
     brand = reachable_brand(rt, caller, ref, "product")
-    product = rt.store.get("products", brand["productId"]) or {}
+    product = rt.store.get("products", brand["productId"]) or {
+        "id": brand["productId"], "name": brand["name"]}  # a data file without it
     prompts = {p["id"]: p for p in live(rt.store.find("prompts", "brandId", brand["id"]))}
     topics = {t["id"]: t for t in rt.store.find("topics", "brandId", brand["id"])}
     if args.promptId and args.promptId not in prompts:
@@ -164,11 +186,12 @@ def share_of_voice(rt: Runtime, caller: Caller, args: SovQuery) -> dict[str, Any
     rows, start, end = _sov_rows(rt, args, brand, prompts)
     products = sorted(_groups(rt, "product", brand, rows, prompts, topics),
                       key=lambda g: (-g["sov"], g["label"]))
-    sort_by, direction = args.sortBy or "sov", args.sortDirection or "desc"
+    sort_by: SortDimension = args.sortBy or "sov"
+    direction: Literal["asc", "desc"] = args.sortDirection or "desc"
     table = _rank_and_sort(_groups(rt, args.by or "product", brand, rows, prompts, topics),
                            sort_by, direction)
     return {
-        "scope": {"product": {"id": product.get("id"), "name": product.get("name"),
+        "scope": {"product": {"id": product["id"], "name": product["name"],
                               "slug": product.get("slug")}},
         "pagination": {"page": args.page, "pageSize": args.pageSize, "total": len(table),
                        "totalPages": page_count(len(table), args.pageSize)},
@@ -181,7 +204,7 @@ def share_of_voice(rt: Runtime, caller: Caller, args: SovQuery) -> dict[str, Any
 
 
 # -- events -----------------------------------------------------------------------
-def record_event(rt: Runtime, organization_id: str, body: CreateEventBody) -> dict[str, Any]:
+def record_event(rt: Runtime, organization_id: str, body: CreateEventBody) -> AnalyticsEventAck:
     """Store one event for the organization and answer the SDK's acknowledgement."""
     received = now_iso(rt)
     event_id = body.eventId if "eventId" in body.model_fields_set else new_id("evt")

@@ -1,5 +1,5 @@
-"""Request models of /api/v1/analytics: share of voice and the SDK's events (they also build
-the OpenAPI entries)."""
+"""/api/v1/analytics: request models (share of voice, the SDK's events) and the shapes of
+the answers; both build the OpenAPI entries."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError, ValidatorFunctionWrapHandler, WrapValidator
 from pydantic_core import PydanticCustomError
+from typing_extensions import TypedDict
 
 from ..models import OMITTED, Model, QueryInt
+from ..schemas import Day, ProductRef, Timestamp
 
 
 class SovQuery(Model):
@@ -71,3 +73,78 @@ class CreateEventBody(Model):
     request: EventRequest = OMITTED
     sdk: EventSdk = OMITTED
     sessionId: str | None = None
+
+
+# -- answers: the `data` of each 2xx envelope, as the model builds it -----------------
+SortDimension = Literal["sov", "mentions", "runs", "label"]
+
+
+class SovScope(TypedDict):
+    product: ProductRef
+
+
+class SovPagination(TypedDict):
+    page: int
+    pageSize: int
+    total: int
+    totalPages: int
+
+
+class SovSort(TypedDict):
+    sortBy: SortDimension
+    sortDirection: Literal["asc", "desc"]
+    sortableDimensions: list[SortDimension]
+
+
+class SovPoint(TypedDict):
+    """One day of the window."""
+
+    date: Day
+    sov: float
+    mentions: int
+    runs: int
+
+
+class SovProduct(TypedDict):
+    """The product or one of its competitors over the window."""
+
+    product_id: str
+    product_name: str
+    sov: float
+    mentions: int
+    runs: int
+
+
+class SovRow(TypedDict):
+    """One product, prompt, topic or engine, ranked by share of voice."""
+
+    dimension: Literal["product", "prompt", "topic", "engine"]
+    key: str
+    label: str
+    sov: float
+    mentions: int
+    runs: int
+    rank: int
+
+
+class ShareOfVoice(TypedDict):
+    scope: SovScope
+    pagination: SovPagination
+    sort: SovSort
+    timeSeries: list[SovPoint]
+    products: list[SovProduct]
+    rows: list[SovRow]
+
+
+class AnalyticsEventReceipt(TypedDict):
+    accepted: Literal[True]
+    eventId: str
+    receivedAt: Timestamp
+    status: Literal["accepted"]
+
+
+class AnalyticsEventAck(TypedDict):
+    """The SDK's acknowledgement: a second `{ok, data}` inside the envelope."""
+
+    ok: Literal[True]
+    data: AnalyticsEventReceipt

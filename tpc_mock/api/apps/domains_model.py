@@ -9,11 +9,9 @@ from ...envelope import Conflict, not_found
 from ...runtime import Runtime
 from ...store import declare_index
 from ..common import new_id, now_iso
-from .model import pick, reachable_app
-from .schemas import CreateAppDomainBody
-
-DOMAIN_FIELDS = ("id", "createdAt", "updatedAt", "deletedAt", "domain", "scope", "productId",
-                 "appId", "cloudflareId", "type", "origin")
+from ..schemas import DeletedRecord
+from .model import reachable_app
+from .schemas import AppDomain, CreateAppDomainBody
 
 declare_index("appDomains", "appId", "domain")
 # Hostnames are unique across product and app domains; look product ones up by name too.
@@ -26,10 +24,20 @@ def live_domains(rt: Runtime, app_id: str) -> list[dict[str, Any]]:
     return sorted(found, key=lambda d: (d["createdAt"], d["id"]))
 
 
-def list_domains(rt: Runtime, caller: Caller, app_id: str) -> list[dict[str, Any]]:
+def domain_item(domain: dict[str, Any]) -> AppDomain:
+    """An app domain's public fields, in the reference's order."""
+    return {"id": domain["id"], "createdAt": domain["createdAt"],
+            "updatedAt": domain["updatedAt"], "deletedAt": domain.get("deletedAt"),
+            "domain": domain["domain"], "scope": domain["scope"],
+            "productId": domain.get("productId"), "appId": domain["appId"],
+            "cloudflareId": domain.get("cloudflareId"), "type": domain["type"],
+            "origin": domain.get("origin")}
+
+
+def list_domains(rt: Runtime, caller: Caller, app_id: str) -> list[AppDomain]:
     """The app's domains."""
     reachable_app(rt, caller, app_id)
-    return [pick(d, DOMAIN_FIELDS) for d in live_domains(rt, app_id)]
+    return [domain_item(d) for d in live_domains(rt, app_id)]
 
 
 def hostname_taken(rt: Runtime, hostname: str) -> bool:
@@ -41,7 +49,7 @@ def hostname_taken(rt: Runtime, hostname: str) -> bool:
 
 def create_domain(
     rt: Runtime, caller: Caller, app_id: str, body: CreateAppDomainBody
-) -> dict[str, Any]:
+) -> AppDomain:
     """Add a hostname to the app; a hostname in use anywhere is a conflict."""
     with rt.store.transaction():
         reachable_app(rt, caller, app_id)
@@ -52,10 +60,10 @@ def create_domain(
             "id": new_id("appdomain"), "appId": app_id, "domain": body.domain, "scope": "app",
             "productId": None, "cloudflareId": None, "type": body.type, "origin": body.origin,
             "createdAt": now, "updatedAt": now, "deletedAt": None})
-    return pick(domain, DOMAIN_FIELDS)
+    return domain_item(domain)
 
 
-def delete_domain(rt: Runtime, caller: Caller, app_id: str, domain_id: str) -> dict[str, Any]:
+def delete_domain(rt: Runtime, caller: Caller, app_id: str, domain_id: str) -> DeletedRecord:
     """Soft-delete an app domain and drop its routing config."""
     with rt.store.transaction():
         reachable_app(rt, caller, app_id)

@@ -13,7 +13,18 @@ from ...envelope import Conflict
 from ...runtime import Runtime
 from ...store import declare_index
 from ..common import new_id, now_iso, reachable, ref
-from .schemas import CreateAppBody, UpdateAppBody, UpdateAppConfigBody
+from ..schemas import DeletedRecord
+from .schemas import (
+    App,
+    AppConfig,
+    AppDetail,
+    AppResource,
+    CreateAppBody,
+    CreatedApp,
+    ListedAppResource,
+    UpdateAppBody,
+    UpdateAppConfigBody,
+)
 
 declare_index("apps", "organizationId")
 declare_index("appResources", "appId")
@@ -28,33 +39,35 @@ def reachable_app(rt: Runtime, caller: Caller, app_id: str) -> dict[str, Any]:
     return reachable(rt, caller, "apps", app_id, "app", not_deleted=True)
 
 
-# -- shapes ------------------------------------------------------------------
-APP_FIELDS = ("id", "organizationId", "name", "slug", "metadata", "createdAt", "updatedAt",
-              "deletedAt")
-CONFIG_FIELDS = ("id", "createdAt", "updatedAt", "deletedAt", "config", "organizationId",
-                 "productId", "appId")
-RESOURCE_FIELDS = ("id", "appId", "resourceType", "resourceId", "createdAt", "updatedAt",
-                   "deletedAt")
-
-
-def pick(doc: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
-    """The record's public fields, in the reference's order."""
-    return {key: doc.get(key) for key in fields}
-
-
-def app_item(app: dict[str, Any]) -> dict[str, Any]:
+# -- shapes: a record's public fields, in the reference's order ----------------------
+def app_item(app: dict[str, Any]) -> App:
     """An app as every apps answer shows it."""
-    return pick(app, APP_FIELDS)
+    return {"id": app["id"], "organizationId": app["organizationId"], "name": app["name"],
+            "slug": app["slug"], "metadata": app.get("metadata"), "createdAt": app["createdAt"],
+            "updatedAt": app["updatedAt"], "deletedAt": app.get("deletedAt")}
 
 
-def resource_item(rt: Runtime, resource: dict[str, Any], *, with_product: bool) -> dict[str, Any]:
-    """A resource record, with its product when listed."""
-    item = pick(resource, RESOURCE_FIELDS)
-    if with_product:
-        product = rt.store.get("products", resource["resourceId"]) or {
-            "id": resource["resourceId"], "name": "", "slug": None}
-        item["product"] = ref(product)
-    return item
+def config_item(record: dict[str, Any]) -> AppConfig:
+    """A saved app config."""
+    return {"id": record["id"], "createdAt": record["createdAt"],
+            "updatedAt": record["updatedAt"], "deletedAt": record.get("deletedAt"),
+            "config": record["config"], "organizationId": record.get("organizationId"),
+            "productId": record.get("productId"), "appId": record["appId"]}
+
+
+def resource_item(resource: dict[str, Any]) -> AppResource:
+    """A resource record (a product attached to an app)."""
+    return {"id": resource["id"], "appId": resource["appId"],
+            "resourceType": resource["resourceType"], "resourceId": resource["resourceId"],
+            "createdAt": resource["createdAt"], "updatedAt": resource["updatedAt"],
+            "deletedAt": resource.get("deletedAt")}
+
+
+def listed_resource(rt: Runtime, resource: dict[str, Any]) -> ListedAppResource:
+    """A resource record with its product, as lists show it."""
+    product = rt.store.get("products", resource["resourceId"]) or {
+        "id": resource["resourceId"], "name": "", "slug": None}
+    return {**resource_item(resource), "product": ref(product)}
 
 
 # -- apps --------------------------------------------------------------------
@@ -82,7 +95,7 @@ def _free_slug(rt: Runtime, org_id: str, wanted: str | None, name: str, own_id: 
     return slug
 
 
-def list_apps(rt: Runtime, caller: Caller, org_id: str) -> list[dict[str, Any]]:
+def list_apps(rt: Runtime, caller: Caller, org_id: str) -> list[App]:
     """The organization's live apps, oldest first."""
     apps = sorted(_live_apps(rt, org_id), key=lambda a: (a["createdAt"], a["id"]))
     return [app_item(a) for a in apps]
@@ -90,7 +103,7 @@ def list_apps(rt: Runtime, caller: Caller, org_id: str) -> list[dict[str, Any]]:
 
 def create_app_record(
     rt: Runtime, caller: Caller, org_id: str, body: CreateAppBody
-) -> dict[str, Any]:
+) -> CreatedApp:
     """Create an app and its config at once."""
     with rt.store.transaction():
         now = now_iso(rt)
@@ -99,7 +112,7 @@ def create_app_record(
             "id": new_id("app"), "organizationId": org_id, "name": body.name, "slug": slug,
             "metadata": body.metadata, "createdAt": now, "updatedAt": now, "deletedAt": None})
         config = _insert_config(rt, app, body.config or {}, now)
-    return {**app_item(app), "appConfig": pick(config, CONFIG_FIELDS)}
+    return {**app_item(app), "appConfig": config_item(config)}
 
 
 def _insert_config(
@@ -111,16 +124,15 @@ def _insert_config(
         "deletedAt": None})
 
 
-def get_app_detail(rt: Runtime, caller: Caller, app_id: str) -> dict[str, Any]:
+def get_app_detail(rt: Runtime, caller: Caller, app_id: str) -> AppDetail:
     """An app with its attached resources and its config."""
     app = reachable_app(rt, caller, app_id)
     return {**app_item(app),
-            "resources": [resource_item(rt, r, with_product=True)
-                          for r in live_resources(rt, app_id)],
+            "resources": [listed_resource(rt, r) for r in live_resources(rt, app_id)],
             "appConfig": get_config(rt, caller, app_id)}
 
 
-def update_app(rt: Runtime, caller: Caller, app_id: str, body: UpdateAppBody) -> dict[str, Any]:
+def update_app(rt: Runtime, caller: Caller, app_id: str, body: UpdateAppBody) -> App:
     """Rename, re-slug or change the metadata of an app."""
     with rt.store.transaction():
         app = reachable_app(rt, caller, app_id)
@@ -135,7 +147,7 @@ def update_app(rt: Runtime, caller: Caller, app_id: str, body: UpdateAppBody) ->
         return app_item(rt.store.update("apps", app_id, fields))
 
 
-def delete_app(rt: Runtime, caller: Caller, app_id: str) -> dict[str, Any]:
+def delete_app(rt: Runtime, caller: Caller, app_id: str) -> DeletedRecord:
     """Soft-delete an app; its domains are released (soft-deleted) with it."""
     with rt.store.transaction():
         reachable_app(rt, caller, app_id)
@@ -162,14 +174,14 @@ def _config_record(rt: Runtime, app_id: str) -> dict[str, Any] | None:
                  if not c.get("deletedAt")), None)
 
 
-def get_config(rt: Runtime, caller: Caller, app_id: str) -> dict[str, Any]:
+def get_config(rt: Runtime, caller: Caller, app_id: str) -> AppConfig:
     """The app's config (an empty one when none was ever saved)."""
     app = reachable_app(rt, caller, app_id)
     record = _config_record(rt, app_id)
     if record is None:
         return {"config": {}, "organizationId": app["organizationId"], "productId": None,
                 "appId": app_id}
-    return pick(record, CONFIG_FIELDS)
+    return config_item(record)
 
 
 def merge_patch(target: Any, patch: Any) -> Any:
@@ -187,7 +199,7 @@ def merge_patch(target: Any, patch: Any) -> Any:
 
 def update_config(
     rt: Runtime, caller: Caller, app_id: str, body: UpdateAppConfigBody
-) -> dict[str, Any]:
+) -> AppConfig:
     """Merge-patch the app's config (RFC 7386), creating the record if needed."""
     with rt.store.transaction():
         app = reachable_app(rt, caller, app_id)
@@ -197,4 +209,4 @@ def update_config(
             record = _insert_config(rt, app, {}, now)
         config = merge_patch(record["config"], body.config)
         record = rt.store.update("appConfigs", record["id"], {"config": config, "updatedAt": now})
-    return pick(record, CONFIG_FIELDS)
+    return config_item(record)

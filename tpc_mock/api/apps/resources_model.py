@@ -8,19 +8,27 @@ from ...auth.resolve import Caller
 from ...envelope import Conflict, not_found
 from ...runtime import Runtime
 from ..common import new_id, now_iso, reachable_product
-from .model import live_resources, reachable_app, resource_item
-from .schemas import AttachResourceBody, DetachResourceBody, UpdateResourceBody
+from .model import listed_resource, live_resources, reachable_app, resource_item
+from .schemas import (
+    AppResource,
+    AttachResourceBody,
+    DetachedAppResource,
+    DetachResourceBody,
+    ListedAppResource,
+    RenamedAppResource,
+    UpdateResourceBody,
+)
 
 
-def list_resources(rt: Runtime, caller: Caller, app_id: str) -> list[dict[str, Any]]:
+def list_resources(rt: Runtime, caller: Caller, app_id: str) -> list[ListedAppResource]:
     """The app's attached products."""
     reachable_app(rt, caller, app_id)
-    return [resource_item(rt, r, with_product=True) for r in live_resources(rt, app_id)]
+    return [listed_resource(rt, r) for r in live_resources(rt, app_id)]
 
 
 def attach_resource(
     rt: Runtime, caller: Caller, app_id: str, body: AttachResourceBody
-) -> dict[str, Any]:
+) -> AppResource:
     """Attach a product of the app's organization; attaching it twice is a conflict."""
     with rt.store.transaction():
         app = reachable_app(rt, caller, app_id)
@@ -33,12 +41,12 @@ def attach_resource(
         resource = rt.store.insert("appResources", {
             "id": new_id("appresource"), "appId": app_id, "resourceType": body.resourceType,
             "resourceId": product["id"], "createdAt": now, "updatedAt": now, "deletedAt": None})
-    return resource_item(rt, resource, with_product=False)
+    return resource_item(resource)
 
 
 def detach_resource(
     rt: Runtime, caller: Caller, app_id: str, body: DetachResourceBody
-) -> dict[str, Any]:
+) -> DetachedAppResource:
     """Detach a product; routes to its pages block this unless deleteDependentRoutes is set."""
     with rt.store.transaction():
         reachable_app(rt, caller, app_id)
@@ -64,7 +72,7 @@ def detach_resource(
 
 def update_resource(
     rt: Runtime, caller: Caller, app_id: str, resource_id: str, body: UpdateResourceBody
-) -> dict[str, Any]:
+) -> RenamedAppResource:
     """Rename an attached resource, named by its product id (or its own id)."""
     with rt.store.transaction():
         reachable_app(rt, caller, app_id)
@@ -76,5 +84,4 @@ def update_resource(
         if "displayName" in body.model_fields_set:
             changes["displayName"] = body.displayName
         resource = rt.store.update("appResources", resource["id"], changes)
-    return {**resource_item(rt, resource, with_product=False),
-            "displayName": resource.get("displayName")}
+    return {**resource_item(resource), "displayName": resource.get("displayName")}

@@ -28,8 +28,13 @@ from ..common import (
     source_url,
 )
 from .schemas import (
+    ContentByPath,
     ContentByPathQuery,
+    ContentDomains,
     ContentDomainsBody,
+    ContentRecord,
+    ContentSearchMetadata,
+    ContentSearchResult,
     PatchContentBody,
     PutContentBody,
     SearchContentBody,
@@ -55,7 +60,7 @@ def _source_url(rt: Runtime, page: dict[str, Any]) -> str:
     return page.get("sourceUrl") or source_url(page, product, product_domains(rt, product["id"]))
 
 
-def content_record(rt: Runtime, page: dict[str, Any]) -> dict[str, Any]:
+def content_record(rt: Runtime, page: dict[str, Any]) -> ContentRecord:
     """The full content record PUT and PATCH answer with."""
     brand = rt.store.find_one("brands", "productId", page["productId"])
     crawled = not page["isManual"]
@@ -91,7 +96,8 @@ def _free_path(rt: Runtime, page: dict[str, Any], raw: str) -> str:
     return path
 
 
-def replace_content(rt: Runtime, caller: Caller, page_id: str, body: PutContentBody) -> dict[str, Any]:
+def replace_content(rt: Runtime, caller: Caller, page_id: str, body: PutContentBody
+                    ) -> ContentRecord:
     """Set the given fields of one page (fields left out keep their value)."""
     with rt.store.transaction():
         page = reachable_page(rt, caller, page_id)
@@ -106,7 +112,8 @@ def replace_content(rt: Runtime, caller: Caller, page_id: str, body: PutContentB
     return content_record(rt, page)
 
 
-def update_priority(rt: Runtime, caller: Caller, page_id: str, body: PatchContentBody) -> dict[str, Any]:
+def update_priority(rt: Runtime, caller: Caller, page_id: str, body: PatchContentBody
+                    ) -> ContentRecord:
     """Change a page's priority."""
     with rt.store.transaction():
         page = reachable_page(rt, caller, page_id)
@@ -116,7 +123,8 @@ def update_priority(rt: Runtime, caller: Caller, page_id: str, body: PatchConten
     return content_record(rt, page)
 
 
-def update_domains(rt: Runtime, caller: Caller, page_id: str, body: ContentDomainsBody) -> dict[str, Any]:
+def update_domains(rt: Runtime, caller: Caller, page_id: str, body: ContentDomainsBody
+                   ) -> ContentDomains:
     """Attach and detach domains of the page's product; set the canonical one."""
     with rt.store.transaction():
         page = reachable_page(rt, caller, page_id)
@@ -142,7 +150,7 @@ def update_domains(rt: Runtime, caller: Caller, page_id: str, body: ContentDomai
     return {"id": page["id"], "domains": domain_refs(page, domains)}
 
 
-def content_by_path(rt: Runtime, caller: Caller, args: ContentByPathQuery) -> dict[str, Any]:
+def content_by_path(rt: Runtime, caller: Caller, args: ContentByPathQuery) -> ContentByPath:
     """A live page of the brand's product by its path (`/` is the index page)."""
     brand = reachable_brand(rt, caller, args.brandId)
     wanted = normalize_path(args.path)
@@ -169,14 +177,16 @@ def _distance(page: dict[str, Any], terms: list[str]) -> float:
     return round(1.0 - 0.7 * found - 0.3 * in_title, 4)
 
 
-def search_content(rt: Runtime, caller: Caller, org_id: str, body: SearchContentBody) -> dict[str, Any]:
+def search_content(rt: Runtime, caller: Caller, org_id: str, body: SearchContentBody
+                   ) -> ContentSearchResult:
     """The organization's pages nearest the query, in a vector-store style result."""
     pages = org_pages(rt, caller, org_id)
     terms = re.findall(r"\w+", body.query.lower()) or [body.query.lower()]
     scored = sorted(((d, p) for p in pages if (d := _distance(p, terms)) < 1.0),
                     key=lambda pair: (pair[0], pair[1]["id"]))[:SEARCH_LIMIT]
     brands: dict[str, Any] = {}
-    metadatas, urls = [], []
+    metadatas: list[ContentSearchMetadata] = []
+    urls: list[str] = []
     for _, page in scored:
         brand = brands.setdefault(page["productId"],
                                   rt.store.find_one("brands", "productId", page["productId"]))

@@ -5,16 +5,29 @@ from __future__ import annotations
 
 from typing import Any
 
+from typing_extensions import TypedDict
+
 from ...auth.resolve import Caller
 from ...envelope import not_found
 from ...runtime import Runtime
 from ...store import declare_index
 from ..common import invalid, live, page_count, paged, reachable, reachable_brand
 from ..views.model import view_query_ids
-from .schemas import ConversationQueriesQuery
+from .schemas import (
+    ConversationQueries,
+    ConversationQueriesQuery,
+    ConversationQuery,
+    UserPersonaRef,
+)
 
 declare_index("conversationQueries", "brandId", "promptId")
 declare_index("userPersonas", "brandId")
+
+
+class _Persona(TypedDict, total=False):
+    """A query's persona, when it has one (before its prompt, as TPC answers)."""
+
+    userPersona: UserPersonaRef
 
 
 def _reachable_prompt(rt: Runtime, caller: Caller, prompt_id: str) -> dict[str, Any]:
@@ -44,7 +57,7 @@ def _candidate_queries(
 
 def list_conversation_queries(
     rt: Runtime, caller: Caller, args: ConversationQueriesQuery
-) -> dict[str, Any]:
+) -> ConversationQueries:
     """A brand's (or prompts') live conversation queries with persona and prompt."""
     prompt_ids = list(dict.fromkeys(
         [p.strip() for p in (args.promptIds or "").split(",") if p.strip()]
@@ -53,7 +66,7 @@ def list_conversation_queries(
         raise invalid("brandId", "one of brandId, promptId or promptIds is required")
     if args.viewId and args.brandId is None:
         raise invalid("viewId", "viewId requires brandId")
-    rows = []
+    rows: list[ConversationQuery] = []
     needle = (args.search or "").strip().casefold()
     for query in live(_candidate_queries(rt, caller, args, prompt_ids)):
         prompt = rt.store.get("prompts", query["promptId"]) or {}
@@ -62,13 +75,16 @@ def list_conversation_queries(
                          query.get("model") or ""]).casefold()
         if needle and needle not in text:
             continue
-        item = {k: query.get(k) for k in ("id", "organizationId", "promptId", "userPersonaId",
-                                          "model", "maxTurns", "createdAt", "updatedAt",
-                                          "deletedAt")}
-        if persona:
-            item["userPersona"] = {"id": persona["id"], "name": persona["name"]}
-        item["prompt"] = {"id": prompt.get("id"), "message": prompt.get("message")}
-        rows.append(item)
+        extra: _Persona = {"userPersona": {"id": persona["id"], "name": persona["name"]}
+                           } if persona else {}
+        get = query.get
+        rows.append({
+            "id": query["id"], "organizationId": get("organizationId"),
+            "promptId": query["promptId"], "userPersonaId": get("userPersonaId"),
+            "model": get("model"), "maxTurns": get("maxTurns"), "createdAt": query["createdAt"],
+            "updatedAt": query["updatedAt"], "deletedAt": get("deletedAt"), **extra,
+            "prompt": {"id": prompt.get("id") or query["promptId"],
+                       "message": prompt.get("message") or ""}})
     rows.sort(key=lambda q: (q["createdAt"], q["id"]), reverse=True)
     limit, page = args.limit or args.pageSize or 20, args.page or 1
     return {"data": paged(rows, page, limit),

@@ -8,15 +8,16 @@ from ...auth.resolve import Caller
 from ...auth.scopes import SCOPES
 from ...envelope import not_found
 from ...runtime import Runtime
+from .schemas import Me, Membership, ProductSummary
 
 
 def _memberships(rt: Runtime, user_id: str) -> list[dict[str, Any]]:
     return rt.store.find("members", "userId", user_id)
 
 
-def organizations_of(rt: Runtime, user_id: str) -> list[dict[str, Any]]:
+def organizations_of(rt: Runtime, user_id: str) -> list[Membership]:
     """The user's organizations with their role, by name."""
-    found = []
+    found: list[Membership] = []
     for member in _memberships(rt, user_id):
         org = rt.store.get("organizations", member["organizationId"])
         if org:
@@ -25,7 +26,7 @@ def organizations_of(rt: Runtime, user_id: str) -> list[dict[str, Any]]:
     return sorted(found, key=lambda o: (o["name"], o["id"]))
 
 
-def me(rt: Runtime, caller: Caller) -> dict[str, Any]:
+def me(rt: Runtime, caller: Caller) -> Me:
     """What `tpc auth whoami` shows."""
     user = rt.store.get("users", caller.user_id or "") or {}
     orgs = organizations_of(rt, caller.user_id or "")
@@ -46,7 +47,8 @@ def me(rt: Runtime, caller: Caller) -> dict[str, Any]:
     }
 
 
-def products_of(rt: Runtime, caller: Caller, organization_id: str | None) -> list[dict[str, Any]]:
+def products_of(rt: Runtime, caller: Caller, organization_id: str | None
+                ) -> list[ProductSummary]:
     """Products of one reachable organization, or of all of them."""
     if organization_id is not None and not caller.can_reach(organization_id):
         raise not_found("organization")

@@ -16,7 +16,7 @@ from typing import Any
 from ...auth.resolve import Caller
 from ...runtime import Runtime
 from ..common import product_domains, reachable_product, source_url
-from .schemas import RetrieveKnowledgeBody
+from .schemas import KnowledgeItem, KnowledgeResult, RetrieveKnowledgeBody
 
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 SNIPPET_CHARS = 500
@@ -32,7 +32,7 @@ def _chunks(page: dict[str, Any]) -> list[str]:
 
 
 def retrieve(rt: Runtime, caller: Caller, product_id: str,
-             body: RetrieveKnowledgeBody) -> dict[str, Any]:
+             body: RetrieveKnowledgeBody) -> KnowledgeResult:
     """The product's page chunks that share terms with the query, best first."""
     product = reachable_product(rt, caller, product_id)
     wanted = _terms(body.query)
@@ -40,7 +40,7 @@ def retrieve(rt: Runtime, caller: Caller, product_id: str,
     if not wanted or "documents" not in sources:
         return {"items": [], "warnings": []}
     domains = product_domains(rt, product["id"])
-    items = []
+    items: list[KnowledgeItem] = []
     for page in rt.store.find("pages", "productId", product["id"]):
         if page.get("deletedAt"):
             continue

@@ -9,6 +9,7 @@ from ...auth.resolve import Caller
 from ...envelope import BadRequest, not_found
 from ...runtime import Runtime
 from ..common import pages_at, product_domains, reachable_product, source_url
+from .schemas import MarkdownDocument
 
 TENANT_HEADERS = ("x-tpc-organization-id", "x-tpc-organization-slug",
                   "x-tpc-product-id", "x-tpc-product-slug")
@@ -30,7 +31,8 @@ def _matches_tenant(rt: Runtime, product: dict[str, Any], tenant: dict[str, str 
     return all(wanted is None or wanted == actual for wanted, actual in checks)
 
 
-def markdown_document(rt: Runtime, page: dict[str, Any], product: dict[str, Any]) -> dict[str, Any]:
+def markdown_document(rt: Runtime, page: dict[str, Any], product: dict[str, Any]
+                      ) -> MarkdownDocument:
     """A published page as markdown."""
     return {
         "id": page["id"], "createdAt": page["createdAt"], "updatedAt": page["updatedAt"],
@@ -45,7 +47,8 @@ def _is_public(page: dict[str, Any] | None) -> bool:
     return page is not None and page["status"] == "published" and page.get("deletedAt") is None
 
 
-def markdown_by_id(rt: Runtime, caller: Caller, page_id: str, tenant: dict[str, Any]) -> dict[str, Any]:
+def markdown_by_id(rt: Runtime, caller: Caller, page_id: str, tenant: dict[str, Any]
+                   ) -> MarkdownDocument:
     """A published page the caller reaches, by id, if it belongs to the named tenant."""
     page = rt.store.get("pages", page_id)
     if page is None or not _is_public(page) or not caller.can_reach(page["organizationId"]):
@@ -69,7 +72,8 @@ def tenant_product(rt: Runtime, caller: Caller, tenant: dict[str, Any]) -> dict[
     return product
 
 
-def markdown_by_path(rt: Runtime, caller: Caller, path: str, tenant: dict[str, Any]) -> dict[str, Any]:
+def markdown_by_path(rt: Runtime, caller: Caller, path: str, tenant: dict[str, Any]
+                     ) -> MarkdownDocument:
     """The tenant product's published page at `path` (`.md` optional; empty is the index)."""
     product = tenant_product(rt, caller, tenant)
     wanted = "/".join(p for p in path.split("/") if p)

@@ -5,16 +5,36 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import Any
+
+from typing_extensions import TypedDict
 
 from ...auth.resolve import Caller
 from ...envelope import BusinessLogicError, ValidationError, not_found
 from ...runtime import Runtime
 from ...store import declare_index
 from ..common import invalid_issues, now_iso
-from .schemas import AppDestination, RoutingConfigBody, RoutingPath
+from .schemas import (
+    AppDestination,
+    RoutingAppTarget,
+    RoutingConfig,
+    RoutingConfigBody,
+    RoutingOrigin,
+    RoutingPath,
+    RoutingProductTarget,
+    RoutingRule,
+    RoutingState,
+    RoutingValidation,
+)
 
 declare_index("routingConfigs", "domainId")
+
+
+class _Fallback(TypedDict, total=False):
+    """A config's fallback origin, when it has one (before its paths, as TPC answers)."""
+
+    fallbackOrigin: RoutingOrigin
 
 
 def routed_domain(rt: Runtime, caller: Caller, domain_id: str) -> dict[str, Any]:
@@ -36,22 +56,24 @@ def routed_domain(rt: Runtime, caller: Caller, domain_id: str) -> dict[str, Any]
     return {"id": domain_id, "hostname": domain["domain"], "organizationId": org_id}
 
 
-def config_hash(config: dict[str, Any]) -> str:
+def config_hash(config: Mapping[str, object]) -> str:
     """SHA-256 (hex) of the config's canonical JSON (sorted keys, no spaces)."""
     text = json.dumps(config, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def default_state(hostname: str) -> dict[str, Any]:
+def default_state(hostname: str) -> RoutingState:
     """What an unconfigured web domain answers: everything shadowed, nothing published."""
     return {"config": {"version": 1, "hostname": hostname, "mode": "full_shadow", "paths": []},
             "publishedAt": None, "publishedHash": None, "publishStatus": None,
             "publishError": None}
 
 
-def _state(record: dict[str, Any]) -> dict[str, Any]:
-    return {key: record.get(key) for key in
-            ("config", "publishedAt", "publishedHash", "publishStatus", "publishError")}
+def _state(record: dict[str, Any]) -> RoutingState:
+    return {"config": record["config"], "publishedAt": record.get("publishedAt"),
+            "publishedHash": record.get("publishedHash"),
+            "publishStatus": record.get("publishStatus"),
+            "publishError": record.get("publishError")}
 
 
 def _destination_issues(
@@ -70,7 +92,7 @@ def _destination_issues(
     return []
 
 
-def build_config(rt: Runtime, domain: dict[str, Any], body: RoutingConfigBody) -> dict[str, Any]:
+def build_config(rt: Runtime, domain: dict[str, Any], body: RoutingConfigBody) -> RoutingConfig:
     """The canonical config for the domain; 422 with every issue when it cannot be used."""
     paths = body.paths or []
     issues: list[dict[str, str]] = []
@@ -78,7 +100,7 @@ def build_config(rt: Runtime, domain: dict[str, Any], body: RoutingConfigBody) -
         issues.append({"path": "paths", "message": "path_routing needs at least one path"})
     prefixes: set[str] = set()
     ids: set[str] = set()
-    built = []
+    built: list[RoutingRule] = []
     for index, path in enumerate(paths):
         path_id = path.id or "path_" + hashlib.sha256(path.pathPrefix.encode()).hexdigest()[:12]
         if path.pathPrefix in prefixes:
@@ -88,18 +110,21 @@ def build_config(rt: Runtime, domain: dict[str, Any], body: RoutingConfigBody) -
         prefixes.add(path.pathPrefix)
         ids.add(path_id)
         issues += _destination_issues(rt, domain["organizationId"], index, path)
-        built.append({"id": path_id, "pathPrefix": path.pathPrefix,
-                      "destination": path.destination.model_dump(), "preservePathPrefix": True})
+        target = path.destination
+        destination: RoutingAppTarget | RoutingProductTarget = (
+            {"type": "app", "appId": target.appId} if isinstance(target, AppDestination)
+            else {"type": "product", "productId": target.productId})
+        built.append({"id": path_id, "pathPrefix": path.pathPrefix, "destination": destination,
+                      "preservePathPrefix": True})
     if issues:
         raise invalid_issues(issues)
-    config: dict[str, Any] = {"version": 1, "hostname": domain["hostname"], "mode": body.mode}
-    if body.fallbackOrigin is not None:
-        config["fallbackOrigin"] = {"url": body.fallbackOrigin.url}
-    config["paths"] = built
-    return config
+    origin: _Fallback = ({} if body.fallbackOrigin is None
+                         else {"fallbackOrigin": {"url": body.fallbackOrigin.url}})
+    return {"version": 1, "hostname": domain["hostname"], "mode": body.mode, **origin,
+            "paths": built}
 
 
-def get_routing(rt: Runtime, caller: Caller, domain_id: str) -> dict[str, Any]:
+def get_routing(rt: Runtime, caller: Caller, domain_id: str) -> RoutingState:
     """The saved routing state, or the default for an unconfigured domain."""
     domain = routed_domain(rt, caller, domain_id)
     record = rt.store.get("routingConfigs", domain_id)
@@ -108,7 +133,7 @@ def get_routing(rt: Runtime, caller: Caller, domain_id: str) -> dict[str, Any]:
 
 def validate_routing(
     rt: Runtime, caller: Caller, domain_id: str, body: RoutingConfigBody
-) -> dict[str, Any]:
+) -> RoutingValidation:
     """Check a config without saving it; answer its canonical form, hash and KV key."""
     domain = routed_domain(rt, caller, domain_id)
     config = build_config(rt, domain, body)
@@ -116,14 +141,14 @@ def validate_routing(
             "kvKey": f"routing:v1:{domain['hostname']}"}
 
 
-def _published(rt: Runtime, config: dict[str, Any]) -> dict[str, Any]:
+def _published(rt: Runtime, config: RoutingConfig) -> dict[str, Any]:
     return {"config": config, "publishedAt": now_iso(rt), "publishedHash": config_hash(config),
             "publishStatus": "published", "publishError": None, "updatedAt": now_iso(rt)}
 
 
 def save_routing(
     rt: Runtime, caller: Caller, domain_id: str, body: RoutingConfigBody
-) -> dict[str, Any]:
+) -> RoutingState:
     """Save the config and publish it."""
     with rt.store.transaction():
         domain = routed_domain(rt, caller, domain_id)
@@ -136,7 +161,7 @@ def save_routing(
     return _state(record)
 
 
-def publish_routing(rt: Runtime, caller: Caller, domain_id: str) -> dict[str, Any]:
+def publish_routing(rt: Runtime, caller: Caller, domain_id: str) -> RoutingState:
     """Republish the saved config; a destination gone since marks the publish `failed`."""
     with rt.store.transaction():
         domain = routed_domain(rt, caller, domain_id)
@@ -155,7 +180,7 @@ def publish_routing(rt: Runtime, caller: Caller, domain_id: str) -> dict[str, An
     return _state(record)
 
 
-def reset_routing(rt: Runtime, caller: Caller, domain_id: str) -> dict[str, Any]:
+def reset_routing(rt: Runtime, caller: Caller, domain_id: str) -> RoutingState:
     """Forget the saved config; the domain answers the default again."""
     with rt.store.transaction():
         domain = routed_domain(rt, caller, domain_id)

@@ -4,7 +4,7 @@ candidates, import preview, batch."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 from ...auth.resolve import Caller
 from ...envelope import BusinessLogicError, Conflict, not_found
@@ -12,7 +12,20 @@ from ...runtime import Runtime
 from ...store import declare_index
 from ..apps.model import live_resources, reachable_app
 from ..common import new_id, normalize_path, now_iso, product_domains, ref, source_url
-from .schemas import NewRoute, RouteBatchBody, RouteCandidatesQuery, RouteChange
+from ..schemas import DeletedRecord
+from .schemas import (
+    AppRoute,
+    NewRoute,
+    RouteBatchBody,
+    RouteCandidate,
+    RouteCandidates,
+    RouteCandidatesQuery,
+    RouteChange,
+    RouteConflict,
+    RouteImportPreview,
+    RoutesCreated,
+    RouteTarget,
+)
 
 declare_index("appRoutes", "appId", "targetId")
 
@@ -22,7 +35,7 @@ def normalize_route_path(path: str) -> str:
     return "/" + normalize_path(path)
 
 
-def target_item(rt: Runtime, page: dict[str, Any], product: dict[str, Any]) -> dict[str, Any]:
+def target_item(rt: Runtime, page: dict[str, Any], product: dict[str, Any]) -> RouteTarget:
     """The page a route serves, as routes and candidates show it."""
     return {"id": page["id"], "title": page["title"], "filePath": page["filePath"],
             "sourceUrl": source_url(page, product, product_domains(rt, product["id"])),
@@ -30,16 +43,15 @@ def target_item(rt: Runtime, page: dict[str, Any], product: dict[str, Any]) -> d
             "redirectToUrl": page.get("redirectToUrl"), "productId": page["productId"]}
 
 
-def route_item(rt: Runtime, route: dict[str, Any]) -> dict[str, Any]:
+def route_item(rt: Runtime, route: dict[str, Any]) -> AppRoute:
     """A route with its target page and the page's product."""
     page = rt.store.get("pages", route["targetId"]) or {}
     product = rt.store.get("products", page.get("productId") or route.get("productId") or "") or {
         "id": route.get("productId") or "", "name": "", "slug": None}
-    item = {key: route[key] for key in
-            ("id", "appId", "path", "targetType", "targetId", "createdAt", "updatedAt")}
-    item["target"] = target_item(rt, page, product) if page else None
-    item["product"] = ref(product)
-    return item
+    return {"id": route["id"], "appId": route["appId"], "path": route["path"],
+            "targetType": route["targetType"], "targetId": route["targetId"],
+            "createdAt": route["createdAt"], "updatedAt": route["updatedAt"],
+            "target": target_item(rt, page, product) if page else None, "product": ref(product)}
 
 
 def app_routes(rt: Runtime, app_id: str) -> list[dict[str, Any]]:
@@ -67,7 +79,7 @@ def _resolve_target(
 
 
 # -- list, create, update, delete ------------------------------------------
-def list_routes(rt: Runtime, caller: Caller, app_id: str) -> list[dict[str, Any]]:
+def list_routes(rt: Runtime, caller: Caller, app_id: str) -> list[AppRoute]:
     """Every route of the app."""
     reachable_app(rt, caller, app_id)
     return [route_item(rt, r) for r in app_routes(rt, app_id)]
@@ -85,7 +97,7 @@ def _raise_for(issues: Iterable[str], path: str) -> None:
         raise Conflict(f"a route with path '{path}' already exists in this app")
 
 
-def create_route(rt: Runtime, caller: Caller, app_id: str, body: NewRoute) -> dict[str, Any]:
+def create_route(rt: Runtime, caller: Caller, app_id: str, body: NewRoute) -> AppRoute:
     """Route one path of the app to a page of an attached product."""
     with rt.store.transaction():
         app = reachable_app(rt, caller, app_id)
@@ -112,7 +124,7 @@ def _app_route(rt: Runtime, app_id: str, route_id: str) -> dict[str, Any]:
 
 def update_route(
     rt: Runtime, caller: Caller, app_id: str, route_id: str, body: RouteChange
-) -> dict[str, Any]:
+) -> AppRoute:
     """Move a route to another path or point it at another page."""
     with rt.store.transaction():
         app = reachable_app(rt, caller, app_id)
@@ -134,7 +146,7 @@ def update_route(
     return route_item(rt, route)
 
 
-def delete_route(rt: Runtime, caller: Caller, app_id: str, route_id: str) -> dict[str, Any]:
+def delete_route(rt: Runtime, caller: Caller, app_id: str, route_id: str) -> DeletedRecord:
     """Remove a route."""
     with rt.store.transaction():
         reachable_app(rt, caller, app_id)
@@ -146,7 +158,7 @@ def delete_route(rt: Runtime, caller: Caller, app_id: str, route_id: str) -> dic
 # -- candidates, import preview, batch --------------------------------------
 def route_candidates(
     rt: Runtime, caller: Caller, app_id: str, args: RouteCandidatesQuery
-) -> dict[str, Any]:
+) -> RouteCandidates:
     """Pages of the app's products that could be routed, with the path each would get."""
     reachable_app(rt, caller, app_id)
     products = _attached_products(rt, app_id)
@@ -157,14 +169,15 @@ def route_candidates(
     routes = app_routes(rt, app_id)
     by_target = {r["targetId"]: r for r in reversed(routes)}
     by_path = {r["path"]: r for r in routes}
-    candidates = []
+    candidates: list[RouteCandidate] = []
     for product in sorted(products.values(), key=lambda p: (p["name"], p["id"])):
         pages = [p for p in rt.store.find("pages", "productId", product["id"])
                  if not p.get("deletedAt") and p["status"] == args.status]
         for page in sorted(pages, key=lambda p: (p["filePath"], p["id"])):
             path = normalize_route_path(page["filePath"])
             routed, clash = by_target.get(page["id"]), by_path.get(path)
-            status = "already_routed" if routed else "path_conflict" if clash else "available"
+            status: Literal["already_routed", "path_conflict", "available"] = (
+                "already_routed" if routed else "path_conflict" if clash else "available")
             if routed and not args.includeRouted:
                 continue
             candidates.append({
@@ -176,7 +189,7 @@ def route_candidates(
     return {"appId": app_id, "candidateCount": len(candidates), "candidates": candidates}
 
 
-def _conflict_ref(route: dict[str, Any] | None) -> dict[str, Any] | None:
+def _conflict_ref(route: dict[str, Any] | None) -> RouteConflict | None:
     if route is None:
         return None
     return {"id": route["id"], "path": route["path"], "targetType": route["targetType"],
@@ -218,14 +231,16 @@ def analyze_routes(
 
 def preview_import(
     rt: Runtime, caller: Caller, app_id: str, body: RouteBatchBody
-) -> dict[str, Any]:
+) -> RouteImportPreview:
     """Dry run of a batch import; nothing is written."""
     app = reachable_app(rt, caller, app_id)
     rows = analyze_routes(rt, app, body.routes)
     counts = {a: sum(1 for r in rows if r["action"] == a) for a in ("create", "conflict", "skip")}
     return {"appId": app_id, "valid": counts["conflict"] == 0, "createCount": counts["create"],
             "conflictCount": counts["conflict"], "skipCount": counts["skip"],
-            "routes": [{k: v for k, v in r.items() if k != "normalizedPath"} for r in rows]}
+            "routes": [{"input": r["input"], "action": r["action"], "issues": r["issues"],
+                        "existingRoute": r["existingRoute"], "pathConflict": r["pathConflict"],
+                        "target": r["target"], "product": r["product"]} for r in rows]}
 
 
 def _issue_path(index: int, issue: str) -> str:
@@ -235,7 +250,7 @@ def _issue_path(index: int, issue: str) -> str:
 
 def create_routes_batch(
     rt: Runtime, caller: Caller, app_id: str, body: RouteBatchBody
-) -> dict[str, Any]:
+) -> RoutesCreated:
     """Create every `create` row of the import at once; any conflict and nothing is written."""
     with rt.store.transaction():
         app = reachable_app(rt, caller, app_id)

@@ -9,23 +9,42 @@ from ...auth.resolve import Caller
 from ...runtime import Runtime
 from ...store import declare_index
 from ..common import paged, reachable
-from .schemas import SimulationRunsQuery
+from .schemas import (
+    SimulationEnvironmentRef,
+    SimulationRun,
+    SimulationRuns,
+    SimulationRunsQuery,
+    SimulationTaskRef,
+)
 
 declare_index("simulationRuns", "organizationId", "environmentId", "taskId")
 
 
-def _run_item(run: dict[str, Any], env: dict[str, Any], task: dict[str, Any] | None) -> dict[str, Any]:
-    task_ref = {"id": task["id"], "name": task["name"], "category": task["category"]} if task else None
-    item = dict(run)
-    item["environment"] = {"id": env.get("id"), "name": env.get("name"),
-                           "agentConfig": env.get("agentConfig"),
-                           **({"task": task_ref} if task_ref else {})}
-    if task_ref:
-        item["task"] = task_ref
+def _run_item(run: dict[str, Any], env: dict[str, Any], task: dict[str, Any] | None
+              ) -> SimulationRun:
+    environment: SimulationEnvironmentRef = {
+        "id": env.get("id") or run["environmentId"], "name": env.get("name") or "",
+        "agentConfig": env.get("agentConfig")}
+    get = run.get
+    item: SimulationRun = {
+        "id": run["id"], "environmentId": run["environmentId"], "taskId": get("taskId"),
+        "organizationId": run["organizationId"], "status": run["status"],
+        "sandboxId": get("sandboxId"), "sandboxSnapshot": get("sandboxSnapshot"),
+        "volumeIds": get("volumeIds"), "logS3Keys": get("logS3Keys"),
+        "overallScore": get("overallScore"), "passed": get("passed"),
+        "tokensUsed": get("tokensUsed"), "costUsd": get("costUsd"), "metadata": get("metadata"),
+        "startedAt": get("startedAt"), "completedAt": get("completedAt"),
+        "duration": get("duration"), "createdAt": run["createdAt"],
+        "updatedAt": run["updatedAt"], "deletedAt": get("deletedAt"),
+        "environment": environment}
+    if task:
+        task_ref: SimulationTaskRef = {"id": task["id"], "name": task["name"],
+                                       "category": task["category"]}
+        environment["task"] = item["task"] = task_ref
     return item
 
 
-def list_runs(rt: Runtime, caller: Caller, args: SimulationRunsQuery) -> dict[str, Any]:
+def list_runs(rt: Runtime, caller: Caller, args: SimulationRunsQuery) -> SimulationRuns:
     """The caller's simulation runs, newest first, with their environment and task."""
     if args.taskId:
         reachable(rt, caller, "simulationTasks", args.taskId, "task")
@@ -41,7 +60,7 @@ def list_runs(rt: Runtime, caller: Caller, args: SimulationRunsQuery) -> dict[st
     envs: dict[str, dict[str, Any]] = {}
     tasks: dict[str, dict[str, Any] | None] = {}
     needle = (args.search or "").strip().casefold()
-    items = []
+    items: list[SimulationRun] = []
     for run in runs:
         meta = run.get("metadata") or {}
         if run.get("deletedAt") or (args.taskId and run["taskId"] != args.taskId) \

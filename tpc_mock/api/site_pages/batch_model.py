@@ -19,7 +19,20 @@ from ..common import (
     source_url,
 )
 from .model import scope_of
-from .schemas import CreateSitePagesBody, DeleteSitePagesBody, PageChange, UpdateSitePagesBody
+from .schemas import (
+    CreatedSitePage,
+    CreateSitePagesBody,
+    DeletedSitePage,
+    DeleteSitePagesBody,
+    PageChange,
+    SitePageCreateFailure,
+    SitePageFailure,
+    SitePagesCreated,
+    SitePagesDeleted,
+    SitePagesUpdated,
+    UpdatedSitePage,
+    UpdateSitePagesBody,
+)
 
 
 class ItemFailed(Exception):
@@ -43,14 +56,15 @@ def _usable_domains(ids: list[str], domains: dict[str, dict[str, Any]]) -> list[
     return list(dict.fromkeys(ids))
 
 
-def create_pages(rt: Runtime, caller: Caller, body: CreateSitePagesBody) -> dict[str, Any]:
+def create_pages(rt: Runtime, caller: Caller, body: CreateSitePagesBody) -> SitePagesCreated:
     """Create up to 25 pages; item failures go to `failed[]`, the rest are written at once."""
     with rt.store.transaction():
         product = reachable_product(rt, caller, body.productId)
         domains = product_domains(rt, product["id"])
         taken = _path_owner(rt, product["id"])
         now = now_iso(rt)
-        created, failed = [], []
+        created: list[CreatedSitePage] = []
+        failed: list[SitePageCreateFailure] = []
         for item in body.pages:
             path = normalize_path(item.slug)
             try:
@@ -120,14 +134,15 @@ def _apply_change(
     return fields
 
 
-def update_pages(rt: Runtime, caller: Caller, body: UpdateSitePagesBody) -> dict[str, Any]:
+def update_pages(rt: Runtime, caller: Caller, body: UpdateSitePagesBody) -> SitePagesUpdated:
     """Apply up to 25 page changes; unknown or foreign pages go to `failed[]`."""
     with rt.store.transaction():
         product = reachable_product(rt, caller, body.productId)
         domains = product_domains(rt, product["id"])
         taken = _path_owner(rt, product["id"])
         now = now_iso(rt)
-        updated, failed = [], []
+        updated: list[UpdatedSitePage] = []
+        failed: list[SitePageFailure] = []
         for change in body.pages:
             page = rt.store.get("pages", change.id)
             try:
@@ -146,12 +161,13 @@ def update_pages(rt: Runtime, caller: Caller, body: UpdateSitePagesBody) -> dict
             "failedCount": len(failed), "updated": updated, "failed": failed}
 
 
-def delete_pages(rt: Runtime, caller: Caller, body: DeleteSitePagesBody) -> dict[str, Any]:
+def delete_pages(rt: Runtime, caller: Caller, body: DeleteSitePagesBody) -> SitePagesDeleted:
     """Soft-delete up to 50 pages (they move to archivedStatus=archived)."""
     with rt.store.transaction():
         product = reachable_product(rt, caller, body.productId)
         now = now_iso(rt)
-        deleted, failed = [], []
+        deleted: list[DeletedSitePage] = []
+        failed: list[SitePageFailure] = []
         for page_id in dict.fromkeys(body.pageIds):
             page = rt.store.get("pages", page_id)
             if page is None or page["productId"] != product["id"]:

@@ -18,7 +18,8 @@ from ..common import (
     ref,
     source_url,
 )
-from .schemas import ListSitePagesQuery
+from ..schemas import PageScope
+from .schemas import ListSitePagesQuery, SitePage, SitePageList
 
 # Filters the list answers from an index of their own instead of a scan.
 FACETS = ("status", "type", "isManual")
@@ -97,7 +98,7 @@ def _window(rt: Runtime, product_id: str, args: ListSitePagesQuery, facet: Facet
     return matched, window
 
 
-def list_pages(rt: Runtime, caller: Caller, args: ListSitePagesQuery) -> dict[str, Any]:
+def list_pages(rt: Runtime, caller: Caller, args: ListSitePagesQuery) -> SitePageList:
     """Filter, sort and page a product's pages."""
     if (args.productId is None) == (args.productSlug is None):
         raise invalid("productId", "provide exactly one of productId or productSlug")
@@ -126,7 +127,7 @@ def list_pages(rt: Runtime, caller: Caller, args: ListSitePagesQuery) -> dict[st
     }
 
 
-def page_item(page: dict[str, Any], product: dict[str, Any], domains: dict[str, Any]) -> dict[str, Any]:
+def page_item(page: dict[str, Any], product: dict[str, Any], domains: dict[str, Any]) -> SitePage:
     """A page as the list endpoint shows it."""
     return {
         "id": page["id"],
@@ -146,10 +147,11 @@ def page_item(page: dict[str, Any], product: dict[str, Any], domains: dict[str, 
     }
 
 
-def scope_of(rt: Runtime, product: dict[str, Any]) -> dict[str, Any]:
+def scope_of(rt: Runtime, product: dict[str, Any]) -> PageScope:
     """The `scope` echo every site-pages answer carries."""
-    org = rt.store.get("organizations", product["organizationId"]) or {}
+    org = rt.store.get("organizations", product["organizationId"]) or {
+        "id": product["organizationId"], "name": "", "slug": ""}  # a data file without it
     return {
         "product": ref(product),
-        "organization": {"id": org.get("id"), "name": org.get("name"), "slug": org.get("slug")},
+        "organization": {"id": org["id"], "name": org["name"], "slug": org["slug"]},
     }

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint
 
 from ...auth.resolve import Caller
@@ -15,6 +13,10 @@ from .schemas import (
     CreateSitePagesBody,
     DeleteSitePagesBody,
     ListSitePagesQuery,
+    SitePageList,
+    SitePagesCreated,
+    SitePagesDeleted,
+    SitePagesUpdated,
     UpdateSitePagesBody,
 )
 
@@ -23,24 +25,24 @@ PATH = "/api/v1/site/pages"
 
 
 @operation(bp, PATH, "GET", "getSitePages", "List site pages", "Content",
-           scopes=("content:read",), query=ListSitePagesQuery, cached=True)
-def list_site_pages(rt: Runtime, caller: Caller, args: ListSitePagesQuery) -> dict[str, Any]:
+           scopes=("content:read",), query=ListSitePagesQuery, cached=True, response=SitePageList)
+def list_site_pages(rt: Runtime, caller: Caller, args: ListSitePagesQuery) -> SitePageList:
     return list_pages(rt, caller, args)
 
 
 @operation(bp, PATH, "POST", "postSitePages", "Create site pages", "Content",
-           scopes=("content:write",), body=CreateSitePagesBody)
-def create_site_pages(rt: Runtime, caller: Caller, args: CreateSitePagesBody) -> dict[str, Any]:
+           scopes=("content:write",), body=CreateSitePagesBody, response=SitePagesCreated)
+def create_site_pages(rt: Runtime, caller: Caller, args: CreateSitePagesBody) -> SitePagesCreated:
     return create_pages(rt, caller, args)
 
 
 @operation(bp, PATH, "PATCH", "patchSitePages", "Update site pages", "Content",
-           scopes=("content:write",), body=UpdateSitePagesBody)
-def update_site_pages(rt: Runtime, caller: Caller, args: UpdateSitePagesBody) -> dict[str, Any]:
+           scopes=("content:write",), body=UpdateSitePagesBody, response=SitePagesUpdated)
+def update_site_pages(rt: Runtime, caller: Caller, args: UpdateSitePagesBody) -> SitePagesUpdated:
     return update_pages(rt, caller, args)
 
 
 @operation(bp, PATH, "DELETE", "deleteSitePages", "Delete site pages", "Content",
-           scopes=("content:write",), body=DeleteSitePagesBody)
-def delete_site_pages(rt: Runtime, caller: Caller, args: DeleteSitePagesBody) -> dict[str, Any]:
+           scopes=("content:write",), body=DeleteSitePagesBody, response=SitePagesDeleted)
+def delete_site_pages(rt: Runtime, caller: Caller, args: DeleteSitePagesBody) -> SitePagesDeleted:
     return delete_pages(rt, caller, args)

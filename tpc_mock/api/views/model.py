@@ -9,7 +9,7 @@ from ...auth.resolve import Caller
 from ...runtime import Runtime
 from ...store import declare_index
 from ..common import invalid_issues, live, new_id, now_iso, page_count, paged, reachable_brand, ref
-from .schemas import CreateViewBody, ViewsQuery
+from .schemas import CreateViewBody, View, Views, ViewsQuery
 
 declare_index("views", "brandId", "organizationId")
 declare_index("conversationQueries", "brandId")
@@ -21,19 +21,21 @@ def view_query_ids(view: dict[str, Any]) -> set[str] | None:
     return None if view.get("isDefault") or ids is None else set(ids)
 
 
-def view_item(rt: Runtime, view: dict[str, Any], brand: dict[str, Any]) -> dict[str, Any]:
+def view_item(rt: Runtime, view: dict[str, Any], brand: dict[str, Any]) -> View:
     """A view as the API shows it, with its live conversation count."""
     held = view_query_ids(view)
     if held is None:
         count = len(live(rt.store.find("conversationQueries", "brandId", brand["id"])))
     else:
         count = len(live(q for q in (rt.store.get("conversationQueries", i) for i in held) if q))
-    item = {k: view.get(k) for k in ("id", "name", "description", "brandId", "organizationId",
-                                     "isDefault", "createdAt", "updatedAt", "deletedAt")}
-    return item | {"conversationCount": count, "brand": ref(brand)}
+    return {"id": view["id"], "name": view["name"], "description": view.get("description"),
+            "brandId": view["brandId"], "organizationId": view.get("organizationId"),
+            "isDefault": view["isDefault"], "createdAt": view["createdAt"],
+            "updatedAt": view["updatedAt"], "deletedAt": view.get("deletedAt"),
+            "conversationCount": count, "brand": ref(brand)}
 
 
-def list_views(rt: Runtime, caller: Caller, args: ViewsQuery) -> dict[str, Any]:
+def list_views(rt: Runtime, caller: Caller, args: ViewsQuery) -> Views:
     """Live views of one brand, or of every brand the caller reaches."""
     if args.brandId is not None:
         views = rt.store.find("views", "brandId", reachable_brand(rt, caller, args.brandId)["id"])
@@ -46,14 +48,14 @@ def list_views(rt: Runtime, caller: Caller, args: ViewsQuery) -> dict[str, Any]:
     views.sort(key=lambda v: not v["isDefault"])
     size = args.pageSize or 20
     brands: dict[str, dict[str, Any]] = {}
-    items = []
+    items: list[View] = []
     for view in paged(views, args.page or 1, size):
         brand = brands.setdefault(view["brandId"], rt.store.get("brands", view["brandId"]) or {})
         items.append(view_item(rt, view, brand))
     return {"data": items, "totalPages": page_count(len(views), size), "totalItems": len(views)}
 
 
-def create_view(rt: Runtime, caller: Caller, body: CreateViewBody) -> dict[str, Any]:
+def create_view(rt: Runtime, caller: Caller, body: CreateViewBody) -> View:
     """A new (non-default) view over some of a brand's conversation queries."""
     with rt.store.transaction():
         brand = reachable_brand(rt, caller, body.brandId)

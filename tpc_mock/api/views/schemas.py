@@ -1,10 +1,12 @@
-"""Request models of /api/v1/views (they also build the OpenAPI entries)."""
+"""/api/v1/views: request models and answer shapes (they also build the OpenAPI entries)."""
 
 from __future__ import annotations
 
 from pydantic import Field
+from typing_extensions import TypedDict
 
 from ..models import OMITTED, Model, OptionalQueryInt
+from ..schemas import Timestamp
 
 
 class ViewsQuery(Model):
@@ -19,3 +21,32 @@ class CreateViewBody(Model):
     description: str = Field(OMITTED, max_length=500)
     brandId: str = Field(min_length=1)
     conversationQueryIds: list[str] = OMITTED
+
+
+# -- answers: the `data` of each 2xx envelope, as the model builds it -----------------
+class BrandRef(TypedDict):
+    id: str
+    name: str
+    slug: str | None
+
+
+class View(TypedDict):
+    """A view with its live conversation count (views_model.view_item)."""
+
+    id: str
+    name: str
+    description: str | None
+    brandId: str
+    organizationId: str | None
+    isDefault: bool
+    createdAt: Timestamp
+    updatedAt: Timestamp
+    deletedAt: Timestamp | None
+    conversationCount: int
+    brand: BrandRef
+
+
+class Views(TypedDict):
+    data: list[View]
+    totalPages: int
+    totalItems: int
