@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-import re
 import time
-import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -13,16 +11,14 @@ from flask import Flask, Response, current_app, g, request
 from flask_cors import CORS
 from werkzeug.exceptions import HTTPException
 
-from .auth.resolve import presented_credentials
-from .clock import iso
 from .config import Config, load_config
 from .envelope import ApiError, UnexpectedError, error_for
-from .explain import ANSWER, error_fields, keep_answer
+from .explain import ANSWER, keep_answer
 from .jsonprovider import OrjsonProvider
+from .requestlog import journal_entry, request_id_for
 from .runtime import Runtime
 from .web import error_response
 
-REQUEST_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 HTTP_CODES = {400: "BAD_REQUEST", 401: "UNAUTHORIZED", 403: "FORBIDDEN", 404: "NOT_FOUND",
               405: "METHOD_NOT_ALLOWED", 406: "NOT_ACCEPTABLE", 408: "REQUEST_TIMEOUT",
               409: "CONFLICT", 410: "GONE", 413: "PAYLOAD_TOO_LARGE",
@@ -93,6 +89,9 @@ def create_app(config: Config | Mapping[str, Any] | None = None) -> Flask:
     app.register_error_handler(ApiError, _api_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
+    from .fastread import FastRead
+
+    app.wsgi_app = FastRead(app, rt)  # type: ignore[method-assign]  # last: it reads the hooks
     return app
 
 
@@ -116,8 +115,7 @@ def _is_api(path: str) -> bool:
 
 
 def _assign_request_id() -> None:
-    incoming = request.environ.get("HTTP_X_REQUEST_ID", "")
-    g.request_id = incoming if REQUEST_ID.match(incoming) else str(uuid.uuid4())
+    g.request_id = request_id_for(request.environ)
     g.started = time.monotonic()
 
 
@@ -176,7 +174,7 @@ def _finish_request(response: Response) -> Response:
     req = request._get_current_object()  # type: ignore[attr-defined]
     state = g._get_current_object()  # type: ignore[attr-defined]
     path, method, headers = req.path, req.method, response.headers
-    request_id = headers["x-request-id"] = state.get("request_id") or str(uuid.uuid4())
+    request_id = headers["x-request-id"] = state.get("request_id") or request_id_for({})
     if _is_api(path):
         # flask-cors varies on Origin only when several origins are configured.
         if "Vary" in headers:
@@ -186,40 +184,11 @@ def _finish_request(response: Response) -> Response:
     if path.startswith("/__mock") or method == "OPTIONS":
         return response
     rt = _runtime()
-    caller = state.get("tpc_caller")
     status, started = response.status_code, state.get("started", 0.0)
-    entry: dict[str, Any] = {
-        "requestId": request_id,
-        "method": method,
-        "path": path,
-        "status": status,
-        "callerKind": caller.kind if caller else "none",
-        "callerId": (caller.key_start if caller.kind == "apiKey" else caller.id) if caller else None,
-        "at": iso(rt.clock.now()),
-        "durationMs": round((time.monotonic() - started) * 1000, 2),
-    }
-    offset = rt.clock.offset
-    if offset:
-        entry["clockOffset"] = offset.total_seconds()
-    # Names of the credentials sent (never values): which decided, which were ignored.
-    if caller is not None or status in (401, 403, 429):
-        presented = presented_credentials(req.environ)
-        if presented:
-            entry["decidedBy"] = presented[0]
-            if len(presented) > 1:
-                entry["ignoredCredentials"] = list(presented[1:])
-    if status >= 400:
-        # Why it failed (never a credential: reasons come from the error, not the input);
-        # the console puts it in words when it reads the journal (explain.py).
-        reason = state.get("tpc_reason")
-        if reason:
-            entry["reason"] = reason
-        error = state.get("tpc_error")
-        if error is not None:
-            entry.update(error_fields(error))
-        fault_id = state.get("tpc_fault")
-        if fault_id:
-            entry["faultId"] = fault_id
+    entry = journal_entry(rt, req.environ, request_id=request_id, method=method, path=path,
+                          status=status, caller=state.get("tpc_caller"), started=started,
+                          reason=state.get("tpc_reason"), error=state.get("tpc_error"),
+                          fault_id=state.get("tpc_fault"))
     if status >= 400 or rt.console_until > started:  # answers kept while a console looks
         answer = keep_answer(path, response)
         if answer is not None:

@@ -11,10 +11,19 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
+from typing import Any
 
 MAX_ENTRIES = 512
 MAX_BYTES = 16 * 1024 * 1024
+
+
+def read_key(endpoint: str | None, query_string: bytes, view_args: Mapping[str, Any] | None,
+             org_ids: frozenset[str], environ: Mapping[str, Any]) -> Hashable:
+    """Everything a read operation's answer depends on: the operation, its path values and
+    query, the organizations the caller reaches, and the tenant (`X-TPC-*`) headers."""
+    return (endpoint, query_string, tuple(sorted((view_args or {}).items())), org_ids,
+            tuple(sorted((k, v) for k, v in environ.items() if k.startswith("HTTP_X_TPC_"))))
 
 
 class ReadCache:

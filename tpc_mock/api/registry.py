@@ -4,7 +4,7 @@ idempotency, the envelope and the OpenAPI document."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -121,15 +121,20 @@ def _handled(op: Operation, handler: Callable[..., Any]) -> Callable[..., Any]:
 
     view.__name__ = view.__qualname__ = handler.__name__
     view.__doc__ = handler.__doc__
+    view.tpc_operation = op  # type: ignore[attr-defined]  # what fastread serves by
     writes = method_writes(op.method) if op.idempotent is None else op.idempotent
     return idempotent(view) if writes else view
 
 
-def _caller(security: str, scopes: list[str]) -> Caller:
+def _caller(security: str, scopes: Sequence[str]) -> Caller:
     """The request's caller, refused when `security` excludes its kind or it lacks `scopes`."""
+    return admit(current_caller(), security, scopes)
+
+
+def admit(caller: Caller, security: str, scopes: Sequence[str]) -> Caller:
+    """`caller`, or the error when `security` excludes its kind or it lacks `scopes`."""
     if security == SECURITY_ALL:
-        return current_caller(scopes)
-    caller = current_caller()
+        return require(caller, scopes)
     if security == SECURITY_NO_API_KEY:  # refused before any scope check
         reject_api_keys(caller, "auth_method_not_allowed")
     else:

@@ -1,0 +1,187 @@
+"""fastread: a cached read answered in front of Flask is the answer Flask gives, in every way
+a client or the journal can see; everything it does not handle reaches Flask exactly once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.helpers import assert_error
+from tpc_mock.app import create_app
+from tpc_mock.explain import ANSWER
+from tpc_mock.fastread import FastRead, known_hooks
+
+PAGES = "/api/v1/site/pages"
+QUERY = {"productId": "product_123", "pageSize": 3}
+MD = "/api/v1/md/page_123"
+VARYING = ("requestId", "at", "durationMs")  # differ between any two requests
+
+
+class Spy:
+    """Counts the requests FastRead hands to Flask."""
+
+    def __init__(self, fast: FastRead) -> None:
+        self.fast, self.flask, self.calls = fast, fast.flask, 0
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+        self.calls += 1
+        return self.flask(environ, start_response)
+
+
+@pytest.fixture
+def spy(app: Flask) -> Iterator[Spy]:
+    fast = app.wsgi_app
+    assert isinstance(fast, FastRead)
+    watcher = Spy(fast)
+    fast.flask = watcher  # type: ignore[assignment]
+    try:
+        yield watcher
+    finally:
+        fast.flask = watcher.flask
+
+
+def rt_of(app: Flask) -> Any:
+    return app.extensions["tpc_mock"]
+
+
+def last_entry(app: Flask) -> dict[str, Any]:
+    entry: dict[str, Any] = rt_of(app).journal[-1]
+    return {k: v for k, v in entry.items() if k not in VARYING}
+
+
+def test_it_serves_the_apps_known_hooks(app: Flask) -> None:
+    assert isinstance(app.wsgi_app, FastRead) and app.wsgi_app.enabled
+    assert known_hooks(app)
+
+
+@pytest.mark.parametrize(("path", "query"), [(PAGES, QUERY), (MD, {})])
+def test_a_repeated_read_skips_flask_with_the_same_bytes_headers_and_journal(
+        app: Flask, client: FlaskClient, full_key: str, spy: Spy, path: str,
+        query: dict[str, Any]) -> None:
+    key = {"x-api-key": full_key}
+    first = client.get(path, query_string=query, headers=key)
+    assert first.status_code == 200 and spy.calls == 1
+    flask_entry = last_entry(app)
+    again = client.get(path, query_string=query, headers=key)
+    assert spy.calls == 1, "the second read was answered in front of Flask"
+    assert again.status_code == 200 and again.get_data() == first.get_data()
+    assert list(again.headers.keys()) == list(first.headers.keys())
+    assert [v for k, v in again.headers.items() if k != "x-request-id"] == \
+        [v for k, v in first.headers.items() if k != "x-request-id"]
+    assert again.headers["x-request-id"] != first.headers["x-request-id"]
+    assert last_entry(app) == flask_entry
+    assert rt_of(app).journal[-1]["requestId"] == again.headers["x-request-id"]
+
+
+def test_a_clients_request_id_is_kept(client: FlaskClient, full_key: str, spy: Spy) -> None:
+    key = {"x-api-key": full_key}
+    client.get(PAGES, query_string=QUERY, headers=key)
+    again = client.get(PAGES, query_string=QUERY, headers={**key, "X-Request-Id": "trace-42"})
+    assert spy.calls == 1 and again.headers["x-request-id"] == "trace-42"
+
+
+def test_last_request_and_the_rate_limit_count_each_request_once(fresh_app: Any) -> None:
+    app = fresh_app(rate_limit="3/60")
+    client = app.test_client()
+    key = client.get("/__mock/fixtures").get_json()["data"]["apiKeys"][0]
+    headers = {"x-api-key": key["key"]}
+    fast = app.wsgi_app
+    counted = Spy(fast)
+    fast.flask = counted
+    try:
+        answers = [client.get(PAGES, query_string=QUERY, headers=headers) for _ in range(4)]
+    finally:
+        fast.flask = counted.flask
+    assert [a.status_code for a in answers[:3]] == [200, 200, 200]
+    assert counted.calls == 2, "the first read and the refused fourth went to Flask"
+    body = assert_error(answers[3], 429, "TOO_MANY_REQUESTS", "rate_limited")
+    assert body["details"]["limit"] == 3 and answers[3].headers["Retry-After"]
+    stored = rt_of(app).store.get("apiKeys", key["id"])
+    assert stored["lastRequest"] == rt_of(app).journal[-1]["at"]
+    assert rt_of(app).journal[-1]["status"] == 429
+    assert [e["status"] for e in list(rt_of(app).journal)[-4:]] == [200, 200, 200, 429]
+
+
+@pytest.mark.parametrize(("change", "status", "code"), [
+    ("revoked", 401, "UNAUTHORIZED"),
+    ("other org", 404, "NOT_FOUND"),
+    ("no scope", 403, "FORBIDDEN"),
+])
+def test_a_refused_caller_gets_flasks_answer_once(
+        app: Flask, client: FlaskClient, creds: dict[str, Any], full_key: str, spy: Spy,
+        change: str, status: int, code: str) -> None:
+    assert client.get(PAGES, query_string=QUERY, headers={"x-api-key": full_key}).status_code == 200
+    keys = creds["apiKeys"]
+    if change == "no scope":
+        created = client.post("/__mock/api-keys", json={
+            "organizationId": "org_123", "name": "no read", "scopes": ["content:write"]})
+        assert created.status_code in (200, 201), created.get_json()
+        key = created.get_json()["data"]["key"]
+    else:
+        key = {"revoked": keys[2], "other org": keys[3]}[change]["key"]
+    calls = spy.calls
+    refused = client.get(PAGES, query_string=QUERY, headers={"x-api-key": key})
+    assert_error(refused, status, code)
+    assert spy.calls == calls + 1
+    assert rt_of(app).journal[-1]["status"] == status
+
+
+def test_what_it_does_not_handle_goes_to_flask(
+        app: Flask, client: FlaskClient, full_key: str, spy: Spy) -> None:
+    key = {"x-api-key": full_key}
+    assert client.get(PAGES, query_string=QUERY, headers=key).status_code == 200
+    origin = client.get(PAGES, query_string=QUERY,
+                        headers={**key, "Origin": "http://localhost:5173"})
+    assert origin.headers.get("Access-Control-Allow-Origin") == "http://localhost:5173"
+    head = client.head(PAGES, query_string=QUERY, headers=key)
+    assert head.status_code == 200 and head.get_data() == b""
+    bad_host = client.get(PAGES, query_string=QUERY, headers={**key, "Host": "evil.example"})
+    assert_error(bad_host, 400, "BAD_REQUEST", "invalid host header")
+    assert spy.calls == 4
+    client.post("/__mock/faults", json={"path": PAGES, "status": 503, "times": 1})
+    calls = spy.calls
+    assert_error(client.get(PAGES, query_string=QUERY, headers=key), 503, "SERVICE_UNAVAILABLE")
+    assert spy.calls == calls + 1
+    assert client.get(PAGES, query_string=QUERY, headers=key).status_code == 200
+    assert spy.calls == calls + 1, "the fault was used up: served in front of Flask again"
+
+
+def test_an_open_console_gets_the_answer_kept_in_the_journal(
+        app: Flask, client: FlaskClient, full_key: str, spy: Spy) -> None:
+    key = {"x-api-key": full_key}
+    assert client.get(PAGES, query_string=QUERY, headers=key).status_code == 200
+    rt_of(app).console_until = float("inf")
+    assert client.get(PAGES, query_string=QUERY, headers=key).status_code == 200
+    assert spy.calls == 2
+    kept = rt_of(app).journal[-1][ANSWER]
+    assert kept["body"] and ("Content-Type", "application/json") in kept["headers"]
+
+
+def test_a_write_sends_the_next_read_to_flask(
+        client: FlaskClient, full_key: str, spy: Spy) -> None:
+    key = {"x-api-key": full_key}
+    before = client.get(PAGES, query_string=QUERY, headers=key).get_json()["data"]["total"]
+    created = client.post(PAGES, headers=key, json={"productId": "product_123", "pages": [
+        {"slug": "fast/new", "title": "Fresh", "content": "c"}]})
+    assert created.status_code == 200
+    calls = spy.calls
+    after = client.get(PAGES, query_string=QUERY, headers=key).get_json()["data"]
+    assert spy.calls == calls + 1 and after["total"] == before + 1
+    assert after["items"][0]["title"] == "Fresh"
+
+
+def test_an_app_with_a_hook_it_does_not_know_is_served_by_flask_alone() -> None:
+    app = create_app({"in_memory": True})
+
+    @app.after_request
+    def stamp(response: Any) -> Any:
+        response.headers["X-Stamp"] = "1"
+        return response
+
+    assert not known_hooks(app)
+    fast = FastRead(app, app.extensions["tpc_mock"])
+    assert not fast.enabled

@@ -1,0 +1,153 @@
+"""Cached reads answered in front of Flask: the same checks, journal entry and bytes.
+
+A GET whose answer is in the read cache needs no view, yet Flask would still build a
+request context, match the URL, run ten hooks and a Response for it: three quarters of
+such a request's time. This WSGI layer answers it instead, with the functions the Flask
+path uses and in its order: the Host (`guard`), no sweep due and no fault injected, the
+route (a `cached` operation), the caller (`resolve_caller`: lastRequest, the rate limit),
+its security and scopes (`registry.admit`), the cached bytes (`readcache.read_key`), then
+the request id and journal entry (`requestlog`) and the headers `_finish_request` gives.
+
+At the first thing it does not handle (another method, an `Origin`, an open console, a
+miss, any error) it hands the request to Flask untouched; a caller it already resolved,
+or the error resolving it raised, goes along in the environ (`web.RESOLVED_CALLER`), so no
+credential is resolved twice and the rate limit counts each request once. It serves only
+while the app's hooks are the ones it knows do nothing to such an answer (`HOOKS`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from flask import Flask
+from werkzeug.datastructures import EnvironHeaders
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import parse_cookie
+from werkzeug.routing import RequestRedirect
+
+from .api.registry import Operation, admit
+from .auth.resolve import resolve_caller
+from .envelope import ApiError
+from .guard import allowed_host_names, host_is_allowed
+from .readcache import read_key
+from .requestlog import journal_entry, request_id_for
+from .runtime import Runtime
+from .web import RESOLVED_CALLER
+
+StartResponse = Callable[..., Any]
+Route = tuple[Operation, str, dict[str, Any]]
+ROUTES_KEPT = 4096  # paths remembered (md/{path} takes any path: bounded)
+
+# App-wide hooks that leave a 200 GET under /api/v1 without an Origin as it is (or, before
+# the view, that fastread runs itself). A hook added to the app turns fastread off until it
+# is reviewed and listed here (`test_fastread` checks it is on); a blueprint with hooks of
+# its own keeps its routes on Flask.
+HOOKS = {
+    "before": ("enforce_trusted_origin", "_assign_request_id", "refuse_foreign_host",
+               "guard_control_api", "before_request", "_start_request"),
+    "after": ("expose_auth_token", "retry_after_on_injected_429", "_full_allow_headers",
+              "only_with_origin", "_finish_request"),
+}
+
+
+def known_hooks(app: Flask) -> bool:
+    """True when the app-wide request hooks are exactly those fastread accounts for."""
+    before = [f.__name__ for f in app.before_request_funcs.get(None, ())]
+    after = [f.__name__ for f in app.after_request_funcs.get(None, ())]
+    return (before == list(HOOKS["before"]) and after == list(HOOKS["after"])
+            and not app.url_value_preprocessors.get(None)
+            and not app.teardown_request_funcs.get(None))
+
+
+def _hooked_blueprints(app: Flask) -> set[str]:
+    """Blueprints with hooks of their own: their routes are left to Flask."""
+    tables = (app.before_request_funcs, app.after_request_funcs,
+              app.url_value_preprocessors, app.teardown_request_funcs)
+    return {name for table in tables for name, funcs in table.items() if name and funcs}
+
+
+class FastRead:
+    """The app's WSGI entry: cached reads answered here, everything else by Flask."""
+
+    def __init__(self, app: Flask, rt: Runtime) -> None:
+        self.flask = app.wsgi_app
+        self.rt = rt
+        self.enabled = known_hooks(app)
+        self._views = app.view_functions
+        self._hooked = _hooked_blueprints(app)
+        self._adapter = app.url_map.bind("localhost")  # path-only: no host or subdomain rules
+        self._routes: dict[str, Route | None] = {}
+        self._json = app.json.mimetype  # type: ignore[attr-defined]
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        rt = self.rt
+        if (not self.enabled or environ.get("REQUEST_METHOD") != "GET"
+                or "HTTP_ORIGIN" in environ or rt.faults):
+            return self.flask(environ, start_response)
+        started = time.monotonic()
+        route = self._route(environ.get("PATH_INFO", ""))
+        if (route is None or rt.console_until > started or rt.sweeper.due()
+                or not host_is_allowed(environ.get("HTTP_HOST", ""),
+                                       allowed_host_names(rt.config))):
+            return self.flask(environ, start_response)
+        op, endpoint, view_args = route
+        try:
+            cookie = environ.get("HTTP_COOKIE")
+            caller = resolve_caller(rt, EnvironHeaders(environ),
+                                    parse_cookie(cookie) if cookie else {})
+        except Exception as exc:  # noqa: BLE001  # Flask raises it where it would have:
+            # the same answer (a 500 too), and the credential checked once
+            environ[RESOLVED_CALLER] = exc
+            return self.flask(environ, start_response)
+        environ[RESOLVED_CALLER] = caller
+        try:
+            admit(caller, op.security, op.scopes)
+        except ApiError:  # Flask refuses it the same way
+            return self.flask(environ, start_response)
+        key = read_key(endpoint, environ.get("QUERY_STRING", "").encode("latin-1"), view_args,
+                       caller.org_ids, environ)
+        body = rt.reads.get(key, rt.store.version)
+        if body is None:
+            return self.flask(environ, start_response)
+        del environ[RESOLVED_CALLER]
+        request_id = request_id_for(environ)
+        start_response("200 OK", [("Content-Type", self._json),
+                                  ("Content-Length", str(len(body))),
+                                  ("x-request-id", request_id), ("Vary", "Origin")])
+        rt.journal.append(journal_entry(
+            rt, environ, request_id=request_id, method="GET", path=_path(environ),
+            status=200, caller=caller, started=started))
+        return [body]
+
+    def _route(self, path_info: str) -> Route | None:
+        """The cached operation at this path, with its endpoint and path values, or None."""
+        if path_info in self._routes:
+            return self._routes[path_info]
+        route: Route | None = None
+        try:
+            endpoint, view_args = self._adapter.match(_decoded(path_info), method="GET")
+        except (HTTPException, RequestRedirect):
+            pass
+        else:
+            op = getattr(self._views.get(endpoint), "tpc_operation", None)
+            blueprints = endpoint.split(".")[:-1]  # nested: "parent.child.view"
+            hooked = any(".".join(blueprints[:n]) in self._hooked
+                         for n in range(1, len(blueprints) + 1))
+            if isinstance(op, Operation) and op.cached and not hooked:
+                route = (op, endpoint, dict(view_args))
+        if len(self._routes) >= ROUTES_KEPT:
+            self._routes.clear()
+        self._routes[path_info] = route
+        return route
+
+
+def _decoded(path_info: str) -> str:
+    """PATH_INFO as Werkzeug reads it (WSGI gives bytes as latin-1; the URL is UTF-8)."""
+    return path_info.encode("latin-1").decode("utf-8", "replace")
+
+
+def _path(environ: dict[str, Any]) -> str:
+    """`request.path`, as Flask's journal entry names it."""
+    return "/" + _decoded(environ.get("PATH_INFO", "")).lstrip("/")
