@@ -1,18 +1,21 @@
-"""Cached reads answered in front of Flask: the same checks, journal entry and bytes.
+"""Reads of cached operations answered in front of Flask: the same checks, bytes and journal.
 
-A GET whose answer is in the read cache needs no view, yet Flask would still build a
-request context, match the URL, run ten hooks and a Response for it: three quarters of
-such a request's time. This WSGI layer answers it instead, with the functions the Flask
-path uses and in its order: the Host (`guard`), no sweep due and no fault injected, the
-route (a `cached` operation), the caller (`resolve_caller`: lastRequest, the rate limit),
-its security and scopes (`registry.admit`), the cached bytes (`readcache.read_key`), then
-the request id and journal entry (`requestlog`) and the headers `_finish_request` gives.
+A read operation (`cached=True`: the site-pages list, markdown) is most of what clients
+send, and Flask's part of such a request (request context, URL matching, ten hooks, a
+Response) cost more than the answer itself. This WSGI layer serves those reads with the
+functions the Flask path uses, in its order: the Host (`guard`), no sweep due and no
+fault injected, the route, the caller (`resolve_caller`: lastRequest, the rate limit), its
+security and scopes (`registry.admit`), the cached bytes (`readcache.read_key`) or else the
+handler's answer (`registry.run_handler`, query validated by `web.query_args`, bytes by
+the app's JSON provider, then cached), and the request id and journal entry (`requestlog`)
+with the headers `_finish_request` gives.
 
-At the first thing it does not handle (another method, an `Origin`, an open console, a
-miss, any error) it hands the request to Flask untouched; a caller it already resolved,
-or the error resolving it raised, goes along in the environ (`web.RESOLVED_CALLER`), so no
+At the first thing it does not handle (another method, an `Origin`, an open console, an
+answer other than a 200, any error) it hands the request to Flask untouched; a read has
+nothing to undo, so the view simply runs again there. A caller it already resolved, or
+the error resolving it raised, goes along in the environ (`web.RESOLVED_CALLER`), so no
 credential is resolved twice and the rate limit counts each request once. It serves only
-while the app's hooks are the ones it knows do nothing to such an answer (`HOOKS`).
+while the app's hooks are the ones it knows leave such an answer alone (`HOOKS`).
 """
 
 from __future__ import annotations
@@ -26,15 +29,16 @@ from werkzeug.datastructures import EnvironHeaders
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_cookie
 from werkzeug.routing import RequestRedirect
+from werkzeug.wrappers import Request
 
-from .api.registry import Operation, admit
-from .auth.resolve import resolve_caller
-from .envelope import ApiError
+from .api.registry import JSON, Operation, admit, run_handler
+from .auth.resolve import Caller, resolve_caller
+from .envelope import ApiError, ok
 from .guard import allowed_host_names, host_is_allowed
 from .readcache import read_key
 from .requestlog import journal_entry, request_id_for
 from .runtime import Runtime
-from .web import RESOLVED_CALLER
+from .web import RESOLVED_CALLER, query_args
 
 StartResponse = Callable[..., Any]
 Route = tuple[Operation, str, dict[str, Any]]
@@ -80,6 +84,8 @@ class FastRead:
         self._adapter = app.url_map.bind("localhost")  # path-only: no host or subdomain rules
         self._routes: dict[str, Route | None] = {}
         self._json = app.json.mimetype  # type: ignore[attr-defined]
+        self._dumps = app.json.body  # type: ignore[attr-defined]  # OrjsonProvider's bytes
+        self._debug = app.debug
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         rt = self.rt
@@ -108,9 +114,13 @@ class FastRead:
             return self.flask(environ, start_response)
         key = read_key(endpoint, environ.get("QUERY_STRING", "").encode("latin-1"), view_args,
                        caller.org_ids, environ)
-        body = rt.reads.get(key, rt.store.version)
+        version = rt.store.version  # before the answer is worked out, as web.cached_read
+        body = rt.reads.get(key, version)
         if body is None:
-            return self.flask(environ, start_response)
+            body = self._answer(op, environ, caller, view_args)
+            if body is None:
+                return self.flask(environ, start_response)
+            rt.reads.put(key, version, body)
         del environ[RESOLVED_CALLER]
         request_id = request_id_for(environ)
         start_response("200 OK", [("Content-Type", self._json),
@@ -120,6 +130,21 @@ class FastRead:
             rt, environ, request_id=request_id, method="GET", path=_path(environ),
             status=200, caller=caller, started=started))
         return [body]
+
+    def _answer(self, op: Operation, environ: dict[str, Any], caller: Caller,
+                view_args: dict[str, Any]) -> bytes | None:
+        """The body the view would answer with 200, or None to leave it to Flask: an answer
+        that is not a plain 200 JSON one, or any error (the view raises it again there;
+        a read has nothing to undo)."""
+        if op.content_type != JSON or op.status != 200 or op.body is not None or self._debug:
+            return None
+        request = Request(environ)
+        try:
+            args = query_args(op.query, request.args) if op.query is not None else None
+            data = run_handler(op, self.rt, caller, args, request.headers, view_args)
+            return self._dumps(ok(data))
+        except Exception:  # noqa: BLE001  # the Flask path answers it, as it always has
+            return None
 
     def _route(self, path_info: str) -> Route | None:
         """The cached operation at this path, with its endpoint and path values, or None."""

@@ -31,9 +31,12 @@ class OrjsonProvider(FiniteJSONProvider):
     def response(self, *args: Any, **kwargs: Any) -> Response:
         if (self.compact is None and self._app.debug) or self.compact is False:
             return super().response(*args, **kwargs)
-        obj = self._prepare_response_obj(args, kwargs)
-        try:
-            body = orjson.dumps(obj, default=self.default, option=OPTIONS)
-        except TypeError:  # orjson.JSONEncodeError: e.g. an integer beyond 64 bits
-            return super().response(*args, **kwargs)
+        body = self.body(self._prepare_response_obj(args, kwargs))
         return self._app.response_class(body, mimetype=self.mimetype)  # type: ignore[arg-type]
+
+    def body(self, obj: Any) -> bytes:
+        """The bytes `response` sends for `obj` (outside debug mode's indenting)."""
+        try:
+            return orjson.dumps(obj, default=self.default, option=OPTIONS)
+        except TypeError:  # orjson.JSONEncodeError: e.g. an integer beyond 64 bits
+            return super().response(obj).get_data()  # type: ignore[attr-defined,no-any-return]

@@ -140,6 +140,8 @@ def validate(model: type[M], data: Any, *, strict: bool = True) -> M:
         raise ValidationError("validation failed", {"issues": [{"path": "", "message": str(exc)}]})
 
 
-def query_args(model: type[M]) -> M:
-    """Validate the query string (first value of each name) against `model`."""
-    return validate(model, {k: v for k, v in request.args.items()}, strict=False)
+def query_args(model: type[M], args: Any = None) -> M:
+    """Validate the query string's `args` (the request's by default; first value of each
+    name) against `model`."""
+    args = request.args if args is None else args
+    return validate(model, {k: v for k, v in args.items()}, strict=False)

@@ -4,16 +4,18 @@ idempotency, the envelope and the OpenAPI document."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Blueprint, Response, request
 from pydantic import BaseModel
+from werkzeug.datastructures import Headers
 from werkzeug.routing import BaseConverter
 
 from ..auth.resolve import Caller, reject_api_keys, require
 from ..envelope import ok
+from ..runtime import Runtime
 from ..web import cached_read, current_caller, json_body, query_args, runtime, validate
 from .idempotent import idempotent
 
@@ -46,6 +48,7 @@ class Operation:
     # one); the OpenAPI document's 2xx schema comes from it. Required for a JSON answer.
     response: Any = None
     errors: tuple[int, ...] = ()  # error statuses the declaration does not show
+    handler: Callable[..., Any] | None = field(default=None, repr=False, compare=False)
 
 
 class ResourceId(BaseConverter):
@@ -77,6 +80,7 @@ def operation(
 
     def decorate(handler: Callable[..., Any]) -> Callable[..., Any]:
         op = Operation(method, openapi_path(rule), operation_id, summary, tag, **meta)
+        op.handler = handler
         view = _handled(op, handler)  # refuses a declaration it cannot serve, before recording it
         OPERATIONS.append(op)
         view.tpc_scopes = op.scopes  # type: ignore[attr-defined]  # what idempotency replays check
@@ -103,11 +107,9 @@ def _handled(op: Operation, handler: Callable[..., Any]) -> Callable[..., Any]:
         raise TypeError(f"{op.operation_id}: a JSON answer declares its shape as `response=`, "
                         "a text answer none")
     scopes = list(op.scopes)
-    names = op.headers
 
     def answer(caller: Caller, path: dict[str, Any]) -> Any:
-        extra = {"headers": {n: request.headers.get(n) for n in names}} if names else {}
-        data = handler(runtime(), caller, _args(op), **extra, **path)
+        data = run_handler(op, runtime(), caller, _args(op), request.headers, path)
         if op.content_type != JSON:  # a text answer, as it is, outside the envelope
             return Response(data, status=op.status, mimetype=op.content_type)
         body = ok(data)
@@ -124,6 +126,15 @@ def _handled(op: Operation, handler: Callable[..., Any]) -> Callable[..., Any]:
     view.tpc_operation = op  # type: ignore[attr-defined]  # what fastread serves by
     writes = method_writes(op.method) if op.idempotent is None else op.idempotent
     return idempotent(view) if writes else view
+
+
+def run_handler(op: Operation, rt: Runtime, caller: Caller, args: Any,
+                headers: Headers, path: Mapping[str, Any]) -> Any:
+    """The data `op`'s handler answers with, given its validated `args` and the request's
+    `headers` (it gets those it declares)."""
+    assert op.handler is not None
+    extra = {"headers": {n: headers.get(n) for n in op.headers}} if op.headers else {}
+    return op.handler(rt, caller, args, **extra, **path)
 
 
 def _caller(security: str, scopes: Sequence[str]) -> Caller:
