@@ -33,7 +33,7 @@ class RoutingPath(Model):
 
 
 class FallbackOrigin(Model):
-    url: str = Field(min_length=1, max_length=2048)
+    url: str = Field(min_length=1)  # format: uri in TPC's document, no maximum length
 
     @field_validator("url")
     @classmethod
