@@ -3,6 +3,7 @@ errors derived from each declaration, valid 3.1, and a client generated from it 
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -52,6 +53,15 @@ def test_each_handler_returns_the_shape_it_declares(app: Flask) -> None:
         if returns != declared:
             wrong.append((op.operation_id, returns, declared))
     assert wrong == []
+
+
+def test_answer_descriptions_name_no_module(client: FlaskClient) -> None:
+    """A shape's docstring is its public description: it says what the shape is, not which
+    of the emulator's functions builds it (`(app_model.app_item)`)."""
+    schemas = _document(client)["components"]["schemas"]
+    named = {name: s["description"] for name, s in schemas.items()
+             if re.search(r"\([a-z_]+\.[a-z_]+\)", s.get("description", ""))}
+    assert named == {}
 
 
 def _declare(**meta: Any) -> None:
