@@ -3,10 +3,11 @@ errors derived from each declaration, valid 3.1, and a client generated from it 
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, get_type_hints
 
 import pytest
 from flask import Flask
@@ -38,6 +39,29 @@ def test_every_json_operation_names_the_shape_of_its_answer(client: FlaskClient)
             assert schema["properties"]["data"], op.operation_id
         else:
             assert op.response is None, op.operation_id
+
+
+def test_each_handler_returns_the_shape_it_declares(app: Flask) -> None:
+    """mypy holds a handler's body to its return annotation; this holds the annotation to the
+    `response=` the document is built from (a text answer's handler returns str)."""
+    assert len(OPERATIONS) > 40
+    wrong = []
+    for op in OPERATIONS:
+        assert op.handler is not None, op.operation_id
+        returns = get_type_hints(op.handler)["return"]
+        declared = op.response if op.content_type == JSON else str
+        if returns != declared:
+            wrong.append((op.operation_id, returns, declared))
+    assert wrong == []
+
+
+def test_answer_descriptions_name_no_module(client: FlaskClient) -> None:
+    """A shape's docstring is its public description: it says what the shape is, not which
+    of the emulator's functions builds it (`(app_model.app_item)`)."""
+    schemas = _document(client)["components"]["schemas"]
+    named = {name: s["description"] for name, s in schemas.items()
+             if re.search(r"\([a-z_]+\.[a-z_]+\)", s.get("description", ""))}
+    assert named == {}
 
 
 def _declare(**meta: Any) -> None:

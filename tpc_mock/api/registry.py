@@ -48,6 +48,8 @@ class Operation:
     # one); the OpenAPI document's 2xx schema comes from it. Required for a JSON answer.
     response: Any = None
     errors: tuple[int, ...] = ()  # error statuses the declaration does not show
+    # The function `operation` registered, whose return annotation is `response` (a test
+    # holds the two together).
     handler: Callable[..., Any] | None = field(default=None, repr=False, compare=False)
 
 
@@ -79,8 +81,8 @@ def operation(
     """
 
     def decorate(handler: Callable[..., Any]) -> Callable[..., Any]:
-        op = Operation(method, openapi_path(rule), operation_id, summary, tag, **meta)
-        op.handler = handler
+        op = Operation(method, openapi_path(rule), operation_id, summary, tag, handler=handler,
+                       **meta)
         view = _handled(op, handler)  # refuses a declaration it cannot serve, before recording it
         OPERATIONS.append(op)
         view.tpc_scopes = op.scopes  # type: ignore[attr-defined]  # what idempotency replays check

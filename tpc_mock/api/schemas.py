@@ -18,7 +18,8 @@ AnyJson = Annotated[Any, WithJsonSchema({})]
 
 
 class ErrorBody(TypedDict):
-    """The failure envelope of every /api/v1 answer (envelope.error_body)."""
+    """The failure envelope of every /api/v1 answer: `ok` false, the error code, a message
+    and, when there is something to report, `details`."""
 
     ok: Literal[False]
     code: str

@@ -55,7 +55,7 @@ class CreateAppDomainBody(Model):
 
 # -- answers: the `data` of each 2xx envelope, as the model builds it -----------------
 class App(TypedDict):
-    """An app as every apps answer shows it (app_model.app_item)."""
+    """An app as every apps answer shows it."""
 
     id: str
     organizationId: str
@@ -85,7 +85,7 @@ class CreatedApp(App):
 
 
 class AppResource(TypedDict):
-    """A product attached to an app (app_model.resource_item)."""
+    """A product attached to an app."""
 
     id: str
     appId: str

@@ -67,7 +67,7 @@ class ContentText(TypedDict):
 
 
 class ContentRecord(TypedDict):
-    """The full content record PUT and PATCH answer with (content.content_record)."""
+    """The full content record PUT and PATCH answer with."""
 
     id: str
     createdAt: Timestamp

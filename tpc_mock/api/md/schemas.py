@@ -11,7 +11,7 @@ from ..schemas import Timestamp
 
 # -- answers: the `data` of each 2xx envelope, as the model builds it -----------------
 class MarkdownDocument(TypedDict):
-    """A published page as markdown (md.markdown_document)."""
+    """A published page as markdown."""
 
     id: str
     createdAt: Timestamp

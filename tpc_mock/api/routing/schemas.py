@@ -33,7 +33,7 @@ class RoutingPath(Model):
 
 
 class FallbackOrigin(Model):
-    url: str = Field(min_length=1, max_length=2048)
+    url: str = Field(min_length=1)  # format: uri in TPC's document, no maximum length
 
     @field_validator("url")
     @classmethod
@@ -133,7 +133,7 @@ RouteIssue = Literal["already_routed", "duplicate_input_path", "path_conflict",
 
 
 class RouteTarget(TypedDict):
-    """The page a route serves (route_model.target_item)."""
+    """The page a route serves."""
 
     id: str
     title: str
@@ -146,7 +146,7 @@ class RouteTarget(TypedDict):
 
 
 class AppRoute(TypedDict):
-    """A route with its target page and the page's product (route_model.route_item)."""
+    """A route with its target page and the page's product."""
 
     id: str
     appId: str

@@ -36,7 +36,7 @@ class SimulationEnvironmentRef(TypedDict):
 
 
 class SimulationRun(TypedDict):
-    """A run as stored, with its environment and task (insights._run_item)."""
+    """A run as stored, with its environment and task."""
 
     id: str
     environmentId: str

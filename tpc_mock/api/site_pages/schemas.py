@@ -77,7 +77,7 @@ class DeleteSitePagesBody(Model):
 
 # -- answers: the `data` of each 2xx envelope, as the model builds it -----------------
 class SitePage(TypedDict):
-    """A page as the list shows it (site_pages.page_item)."""
+    """A page as the list shows it."""
 
     id: str
     title: str

@@ -31,7 +31,7 @@ class BrandRef(TypedDict):
 
 
 class View(TypedDict):
-    """A view with its live conversation count (views_model.view_item)."""
+    """A view with its live conversation count."""
 
     id: str
     name: str
