@@ -107,20 +107,6 @@ def test_a_clients_request_id_is_kept(client: FlaskClient, full_key: str, spy: S
     assert spy.calls == 0 and again.headers["x-request-id"] == "trace-42"
 
 
-@pytest.mark.parametrize(("query", "message"), [
-    ({"productId": "product_123", "pageSize": 0}, "validation failed"),
-    ({"productId": "product_nope"}, "product not found"),
-])
-def test_an_error_in_the_answer_is_flasks_to_give(
-        app: Flask, client: FlaskClient, full_key: str, spy: Spy, query: dict[str, Any],
-        message: str) -> None:
-    response = client.get(PAGES, query_string=query, headers={"x-api-key": full_key})
-    status = 422 if message == "validation failed" else 404
-    assert_error(response, status, "VALIDATION_ERROR" if status == 422 else "NOT_FOUND", message)
-    assert spy.calls == 1 and rt_of(app).journal[-1]["status"] == status
-    assert len(rt_of(app).reads) == 0
-
-
 def test_last_request_and_the_rate_limit_count_each_request_once(fresh_app: Any) -> None:
     app = fresh_app(rate_limit="3/60")
     client = app.test_client()
@@ -134,7 +120,7 @@ def test_last_request_and_the_rate_limit_count_each_request_once(fresh_app: Any)
     finally:
         fast.flask = counted.flask
     assert [a.status_code for a in answers[:3]] == [200, 200, 200]
-    assert counted.calls == 1, "only the refused fourth went to Flask"
+    assert counted.calls == 0, "all four answered in front of Flask"
     body = assert_error(answers[3], 429, "TOO_MANY_REQUESTS", "rate_limited")
     assert body["details"]["limit"] == 3 and answers[3].headers["Retry-After"]
     journal = list(rt_of(app).journal)
@@ -143,28 +129,61 @@ def test_last_request_and_the_rate_limit_count_each_request_once(fresh_app: Any)
     assert journal[-2]["at"] <= stored["lastRequest"] <= journal[-1]["at"]  # the fourth's
 
 
-@pytest.mark.parametrize(("change", "status", "code"), [
-    ("revoked", 401, "UNAUTHORIZED"),
-    ("other org", 404, "NOT_FOUND"),
-    ("no scope", 403, "FORBIDDEN"),
+def _no_scope_key(client: FlaskClient) -> str:
+    created = client.post("/__mock/api-keys", json={
+        "organizationId": "org_123", "name": "no read", "scopes": ["content:write"]})
+    assert created.status_code == 201, created.get_json()
+    return str(created.get_json()["data"]["key"])
+
+
+def _kept(entry: dict[str, Any]) -> Any:
+    kept = dict(entry[ANSWER])
+    kept["headers"] = [(k, v) for k, v in kept["headers"] if k != "x-request-id"]
+    return kept
+
+
+@pytest.mark.parametrize(("case", "status", "code"), [
+    ("revoked key", 401, "UNAUTHORIZED"),
+    ("unknown key", 401, "UNAUTHORIZED"),
+    ("other organization", 404, "NOT_FOUND"),
+    ("no content:read", 403, "FORBIDDEN"),
+    ("pageSize 0", 422, "VALIDATION_ERROR"),
+    ("unknown product", 404, "NOT_FOUND"),
+    ("draft markdown", 404, "NOT_FOUND"),
 ])
-def test_a_refused_caller_gets_flasks_answer_once(
+def test_a_refusal_is_flasks_refusal(
         app: Flask, client: FlaskClient, creds: dict[str, Any], full_key: str, spy: Spy,
-        change: str, status: int, code: str) -> None:
-    assert client.get(PAGES, query_string=QUERY, headers={"x-api-key": full_key}).status_code == 200
+        case: str, status: int, code: str) -> None:
     keys = creds["apiKeys"]
-    if change == "no scope":
-        created = client.post("/__mock/api-keys", json={
-            "organizationId": "org_123", "name": "no read", "scopes": ["content:write"]})
-        assert created.status_code in (200, 201), created.get_json()
-        key = created.get_json()["data"]["key"]
-    else:
-        key = {"revoked": keys[2], "other org": keys[3]}[change]["key"]
+    key = {"revoked key": keys[2]["key"], "unknown key": "tpc_nope",
+           "other organization": keys[3]["key"]}.get(case, full_key)
+    if case == "no content:read":
+        key = _no_scope_key(client)
+    path, query = PAGES, dict(QUERY)
+    if case == "pageSize 0":
+        query["pageSize"] = 0
+    elif case == "unknown product":
+        query["productId"] = "product_nope"
+    elif case == "draft markdown":
+        listed = client.get(PAGES, headers={"x-api-key": full_key}, query_string={
+            "productId": "product_123", "status": "draft", "pageSize": 1}).get_json()["data"]
+        assert listed["items"], "the seed has a draft page"
+        path, query = f"/api/v1/md/{listed['items'][0]['id']}", {}
     calls = spy.calls
-    refused = client.get(PAGES, query_string=QUERY, headers={"x-api-key": key})  # (a miss)
-    assert_error(refused, status, code)
-    assert spy.calls == calls + 1
-    assert rt_of(app).journal[-1]["status"] == status
+    with flask_only(app):
+        by_flask = client.get(path, query_string=query, headers={"x-api-key": key})
+    flask_entry = rt_of(app).journal[-1]
+    refused = client.get(path, query_string=query, headers={"x-api-key": key})
+    assert spy.calls == calls + 1, "only the Flask-only request reached Flask"
+    body = assert_error(refused, status, code)
+    assert body == by_flask.get_json()
+    assert [(k, v) for k, v in refused.headers.items() if k != "x-request-id"] == \
+        [(k, v) for k, v in by_flask.headers.items() if k != "x-request-id"]
+    entry = rt_of(app).journal[-1]
+    assert entry["requestId"] == refused.headers["x-request-id"]
+    assert {k: v for k, v in entry.items() if k not in (*VARYING, ANSWER)} == \
+        {k: v for k, v in flask_entry.items() if k not in (*VARYING, ANSWER)}
+    assert _kept(entry) == _kept(flask_entry)
 
 
 def test_what_it_does_not_handle_goes_to_flask(

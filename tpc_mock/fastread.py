@@ -8,13 +8,16 @@ fault injected, the route, the caller (`resolve_caller`: lastRequest, the rate l
 security and scopes (`registry.admit`), the cached bytes (`readcache.read_key`) or else the
 handler's answer (`registry.run_handler`, query validated by `web.query_args`, bytes by
 the app's JSON provider, then cached), and the request id and journal entry (`requestlog`)
-with the headers `_finish_request` gives.
+with the headers `_finish_request` gives. An ApiError on the way (401, 403, 404, 422, 429)
+is answered by `web.error_response`, the one renderer, and journaled as `app._api_error`
+has it.
 
 At the first thing it does not handle (another method, an `Origin`, an open console, an
-answer other than a 200, any error) it hands the request to Flask untouched; a read has
-nothing to undo, so the view simply runs again there. A caller it already resolved, or
-the error resolving it raised, goes along in the environ (`web.RESOLVED_CALLER`), so no
-credential is resolved twice and the rate limit counts each request once. It serves only
+answer other than a 200, an unexpected exception) it hands the request to Flask
+untouched; a read has nothing to undo, so the view simply runs again there. A caller it
+already resolved, or the exception resolving it raised, goes along in the environ
+(`web.RESOLVED_CALLER`), so no credential is resolved twice and the rate limit counts
+each request once. It serves only
 while the app's hooks are the ones it knows leave such an answer alone (`HOOKS`).
 """
 
@@ -34,11 +37,12 @@ from werkzeug.wrappers import Request
 from .api.registry import JSON, Operation, admit, run_handler
 from .auth.resolve import Caller, resolve_caller
 from .envelope import ApiError, ok
+from .explain import ANSWER, keep_answer
 from .guard import allowed_host_names, host_is_allowed
 from .readcache import read_key
 from .requestlog import journal_entry, request_id_for
 from .runtime import Runtime
-from .web import RESOLVED_CALLER, query_args
+from .web import RESOLVED_CALLER, error_response, query_args
 
 StartResponse = Callable[..., Any]
 Route = tuple[Operation, str, dict[str, Any]]
@@ -79,6 +83,7 @@ class FastRead:
         self.flask = app.wsgi_app
         self.rt = rt
         self.enabled = known_hooks(app)
+        self._app = app
         self._views = app.view_functions
         self._hooked = _hooked_blueprints(app)
         self._adapter = app.url_map.bind("localhost")  # path-only: no host or subdomain rules
@@ -103,25 +108,26 @@ class FastRead:
             cookie = environ.get("HTTP_COOKIE")
             caller = resolve_caller(rt, EnvironHeaders(environ),
                                     parse_cookie(cookie) if cookie else {})
+        except ApiError as exc:  # 401, 429: refused as the Flask path refuses
+            return self._refuse(environ, start_response, exc, exc.caller, started)
         except Exception as exc:  # noqa: BLE001  # Flask raises it where it would have:
-            # the same answer (a 500 too), and the credential checked once
+            # its 500 and log line, and the credential checked once
             environ[RESOLVED_CALLER] = exc
             return self.flask(environ, start_response)
-        environ[RESOLVED_CALLER] = caller
         try:
             admit(caller, op.security, op.scopes)
-        except ApiError:  # Flask refuses it the same way
-            return self.flask(environ, start_response)
-        key = read_key(endpoint, environ.get("QUERY_STRING", "").encode("latin-1"), view_args,
-                       caller.org_ids, environ)
-        version = rt.store.version  # before the answer is worked out, as web.cached_read
-        body = rt.reads.get(key, version)
-        if body is None:
-            body = self._answer(op, environ, caller, view_args)
+            key = read_key(endpoint, environ.get("QUERY_STRING", "").encode("latin-1"),
+                           view_args, caller.org_ids, environ)
+            version = rt.store.version  # before the answer is worked out, as web.cached_read
+            body = rt.reads.get(key, version)
             if body is None:
-                return self.flask(environ, start_response)
-            rt.reads.put(key, version, body)
-        del environ[RESOLVED_CALLER]
+                body = self._answer(op, environ, caller, view_args)
+                if body is None:
+                    environ[RESOLVED_CALLER] = caller
+                    return self.flask(environ, start_response)
+                rt.reads.put(key, version, body)
+        except ApiError as exc:
+            return self._refuse(environ, start_response, exc, caller, started)
         request_id = request_id_for(environ)
         start_response("200 OK", [("Content-Type", self._json),
                                   ("Content-Length", str(len(body))),
@@ -133,9 +139,9 @@ class FastRead:
 
     def _answer(self, op: Operation, environ: dict[str, Any], caller: Caller,
                 view_args: dict[str, Any]) -> bytes | None:
-        """The body the view would answer with 200, or None to leave it to Flask: an answer
-        that is not a plain 200 JSON one, or any error (the view raises it again there;
-        a read has nothing to undo)."""
+        """The body the view answers with 200 (its ApiError raised as it is), or None to leave it
+        to Flask: an answer that is not a plain 200 JSON one, or an unexpected error (the
+        view raises it again there, with its 500 and log line; a read has nothing to undo)."""
         if op.content_type != JSON or op.status != 200 or op.body is not None or self._debug:
             return None
         request = Request(environ)
@@ -143,8 +149,27 @@ class FastRead:
             args = query_args(op.query, request.args) if op.query is not None else None
             data = run_handler(op, self.rt, caller, args, request.headers, view_args)
             return self._dumps(ok(data))
-        except Exception:  # noqa: BLE001  # the Flask path answers it, as it always has
+        except ApiError:
+            raise
+        except Exception:  # noqa: BLE001
             return None
+
+    def _refuse(self, environ: dict[str, Any], start_response: StartResponse, error: ApiError,
+                caller: Caller | None, started: float) -> Iterable[bytes]:
+        """The error as the Flask path answers and journals it (`app._api_error`, then
+        `_finish_request`): the one renderer, the answer kept for the console."""
+        path = _path(environ)
+        response = error_response(error, path, self._app)
+        request_id = response.headers["x-request-id"] = request_id_for(environ)
+        response.headers["Vary"] = "Origin"
+        entry = journal_entry(self.rt, environ, request_id=request_id, method="GET", path=path,
+                              status=error.status, caller=caller, started=started,
+                              reason=error.reason, error=error)
+        answer = keep_answer(path, response)
+        if answer is not None:
+            entry[ANSWER] = answer
+        self.rt.journal.append(entry)
+        return response(environ, start_response)
 
     def _route(self, path_info: str) -> Route | None:
         """The cached operation at this path, with its endpoint and path values, or None."""

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import pydantic
-from flask import Response, current_app, g, has_request_context, jsonify, request
+from flask import Flask, Response, current_app, g, has_request_context, request
 
 from .auth.resolve import Caller, require, resolve_caller
 from .envelope import (
@@ -31,10 +31,15 @@ def runtime() -> Runtime:
     return rt
 
 
-def error_response(error: ApiError) -> Response:
+def error_response(error: ApiError, path: str | None = None, app: Flask | None = None) -> Response:
     """The one place an error becomes an answer, on every path (/api/v1, /api/auth, /__mock,
-    HTML pages): the body the error gives for the path, its status and its headers."""
-    response = jsonify(error.body_on(request.path))
+    HTML pages): the body the error gives for the path, its status and its headers.
+
+    `path` and `app` default to the request's; `fastread` passes them, outside Flask.
+    """
+    app = app or current_app
+    response: Response = app.json.response(  # type: ignore[assignment]  # app.response_class
+        error.body_on(request.path if path is None else path))
     response.status_code = error.status
     for name, value in error.headers.items():
         response.headers[name] = value
