@@ -21,7 +21,8 @@ from click.testing import CliRunner
 from tests.helpers import stored_tables
 from tpc_mock.cli import main
 from tpc_mock.config import ConfigError, load_config, parse_rate_limit
-from tpc_mock.seeding import default_seed_path, generate_seed
+from tpc_mock.seedfile import default_seed_path
+from tpc_mock.seeding import generate_seed
 
 
 def test_seed_is_deterministic_and_matches_committed(tmp_path: Path) -> None:
@@ -179,18 +180,18 @@ def test_sigterm_flushes_last_request_of_keys(tmp_path: Path) -> None:
 def test_seed_summary_without_reading_every_table(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A data-file server reads only the seed's credentials and small tables, same result."""
-    from tpc_mock import seeding
+    from tpc_mock import seedfile, seeding
 
     written = tmp_path / "seed.json"
     seeding.write_seed(generate_seed(pages=80), written)
     compact = tmp_path / "compact.json"
-    compact.write_text(json.dumps(seeding.load_seed(written, cache=False)))  # another layout
-    expected = seeding.seed_summary(seeding.load_seed(written, cache=False))
+    compact.write_text(json.dumps(seedfile.load_seed(written, cache=False)))  # another layout
+    expected = seedfile.seed_summary(seedfile.load_seed(written, cache=False))
     assert expected["credentials"]["apiKeys"] and expected["tables"]["users"]
-    assert seeding.read_seed_summary(compact) == expected  # read whole, the same answer
+    assert seedfile.read_seed_summary(compact) == expected  # read whole, the same answer
 
     def whole_file_read(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("the written layout is read without parsing every table")
 
-    monkeypatch.setattr(seeding, "load_seed", whole_file_read)
-    assert seeding.read_seed_summary(written) == expected
+    monkeypatch.setattr(seedfile, "load_seed", whole_file_read)
+    assert seedfile.read_seed_summary(written) == expected

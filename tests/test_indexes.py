@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from tinydb import Query
 
 from tpc_mock.app import create_app
-from tpc_mock.seeding import load_seed
+from tpc_mock.seedfile import load_seed
 from tpc_mock.store import Store
 
 PAGES = "/api/v1/site/pages"

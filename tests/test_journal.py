@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from tests.helpers import stored_tables
-from tpc_mock.seeding import load_seed
+from tpc_mock.seedfile import load_seed
 from tpc_mock.storage import StoreCorrupt
 from tpc_mock.store import Store
 
@@ -202,7 +202,7 @@ KILLED_WRITER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
     from tpc_mock import storage
-    from tpc_mock.seeding import load_seed
+    from tpc_mock.seedfile import load_seed
     from tpc_mock.store import Store
 
     real = storage.atomic_write_json

@@ -13,7 +13,7 @@ import requests
 
 from tests.helpers import stored_tables
 from tpc_mock.app import create_app
-from tpc_mock.seeding import load_seed
+from tpc_mock.seedfile import load_seed
 from tpc_mock.server import LiveServer
 from tpc_mock.storage import StoreCorrupt, atomic_write_json
 from tpc_mock.store import Store

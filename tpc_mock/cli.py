@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 import click
 
 from .config import SETTING, Config, ConfigError, load_config
-from .seeding import SeedError, generate_seed, write_seed
+from .seedfile import SeedError
+from .seeding import generate_seed, write_seed
 from .startup import (
     DataLock,
     ReadyFile,
@@ -285,7 +286,7 @@ def fixtures_command(seed: Path | None, secret: str | None, base_url: str | None
     """Print the dev credentials of the seed."""
     from .control import fixtures
     from .runtime import Runtime
-    from .seeding import load_seed
+    from .seedfile import load_seed
     from .store import Store
 
     try:

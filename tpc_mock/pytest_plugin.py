@@ -213,7 +213,7 @@ def tpc_mock_config(pytestconfig: pytest.Config) -> dict[str, Any]:
 def tpc_mock_server(tpc_mock_config: dict[str, Any]) -> Iterator[LiveServer]:
     """The session's live emulator: in memory, on 127.0.0.1 and a free port."""
     from .config import ConfigError
-    from .seeding import SeedError
+    from .seedfile import SeedError
     from .server import LiveServer
 
     try:

@@ -83,41 +83,54 @@ FEW_VALUES = 16  # a field with at most this many values in the sample repeats
 
 
 def share_repeated_values(tables: dict[str, dict[str, dict[str, Any]]]) -> None:
-    """Make equal strings one object in large freshly parsed tables (about 40 MB at 100k pages).
+    """Make equal strings one object in large freshly parsed tables (`ValueSharer`)."""
+    for docs in tables.values():
+        if len(docs) >= SHARE_FROM:
+            ValueSharer().share(docs)
+
+
+class ValueSharer:
+    """Makes equal strings one object across the records of one table, a batch at a time.
 
     A JSON parser gives every value its own string: 100k pages hold 100k copies of their
     product id, organization id, status and type, and most pages carry the same timestamp
-    in createdAt, updatedAt and publishedAt. Fields with few values in a sample are shared
-    across records; a record's timestamps (`...At`) share the first equal one. Call it only
-    on tables no one has seen yet: it replaces values in place, with equal ones.
+    in createdAt, updatedAt and publishedAt (about 40 MB at 100k pages). Fields with few
+    values in the first batch's sample are shared across records; a record's timestamps
+    (`...At`) share the first equal one. Give it only records no one has seen yet: it
+    replaces values in place, with equal ones.
     """
-    for docs in tables.values():
-        if len(docs) < SHARE_FROM:
-            continue
-        seen: dict[str, set[str]] = {}
-        for _, doc in zip(range(SAMPLE), docs.values()):
-            for name, value in doc.items():
+
+    def __init__(self) -> None:
+        self._fields: tuple[list[str], list[str]] | None = None
+        self._one: dict[str, str] = {}
+
+    def share(self, docs: dict[str, dict[str, Any]]) -> None:
+        if self._fields is None:
+            self._fields = _repeated_fields(docs)
+        repeated, stamps = self._fields
+        one = self._one
+        for doc in docs.values():
+            for name in repeated:
+                value = doc.get(name)
                 if value.__class__ is str:
-                    seen.setdefault(name, set()).add(value)
-        repeated = [name for name, values in seen.items() if len(values) <= FEW_VALUES]
-        stamps = [name for name in seen if name.endswith("At") and name not in repeated]
-        _share(docs.values(), repeated, stamps)
+                    shared = one.setdefault(value, value)
+                    if shared is not value:
+                        doc[name] = shared
+            first = None
+            for name in stamps:
+                value = doc.get(name)
+                if value.__class__ is str:
+                    if first is None:
+                        first = value
+                    elif value == first and value is not first:
+                        doc[name] = first
 
 
-def _share(docs: Any, repeated: list[str], stamps: list[str]) -> None:
-    one: dict[str, str] = {}
-    for doc in docs:
-        for name in repeated:
-            value = doc.get(name)
+def _repeated_fields(docs: dict[str, dict[str, Any]]) -> tuple[list[str], list[str]]:
+    seen: dict[str, set[str]] = {}
+    for _, doc in zip(range(SAMPLE), docs.values()):
+        for name, value in doc.items():
             if value.__class__ is str:
-                shared = one.setdefault(value, value)
-                if shared is not value:
-                    doc[name] = shared
-        first = None
-        for name in stamps:
-            value = doc.get(name)
-            if value.__class__ is str:
-                if first is None:
-                    first = value
-                elif value == first and value is not first:
-                    doc[name] = first
+                seen.setdefault(name, set()).add(value)
+    repeated = [name for name, values in seen.items() if len(values) <= FEW_VALUES]
+    return repeated, [name for name in seen if name.endswith("At") and name not in repeated]

@@ -12,7 +12,7 @@ from .config import Config
 from .idempotency import IdempotencyCache
 from .ratelimit import RateLimiter
 from .readcache import ReadCache
-from .seeding import load_seed, read_seed_summary, seed_summary
+from .seedfile import load_seed, read_seed_summary, seed_summary
 from .store import Store
 from .sweeper import Sweeper
 

@@ -1,37 +1,29 @@
 """The seed: TPC's documented example world plus a Faker-made one, and dev credentials.
 
 `generate_seed` is deterministic for a given Faker seed; the result is committed as
-`seed/default.json` and loaded (never regenerated) by the server.
+`seed/default.json` and loaded (never regenerated) by the server (`seedfile`).
 """
 
 from __future__ import annotations
 
 import json
 import random
-import re
 from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # Faker is imported only to generate a seed, never to serve one
     from faker import Faker
 
-from . import jsontext
 from .auth.scopes import SCOPES
 from .auth.secrets import API_KEY_LETTERS, TOKEN_ALPHABET, digest, hash_password
 from .clock import iso
-from .records import share_repeated_values
 
 SEED_EPOCH = datetime(2026, 1, 5, 9, 0, tzinfo=timezone.utc)
 FAR_FUTURE = "2099-12-31T23:59:59.000Z"
 READ_SCOPES = [s for s in SCOPES if s.endswith(":read")]
 PAGE_TYPES = ("page", "blog", "docs", "landing")
-
-
-class SeedError(ValueError):
-    """A seed file that cannot be used."""
 
 
 def make_id(rng: random.Random, prefix: str) -> str:
@@ -251,87 +243,3 @@ def write_seed(seed: dict[str, Any], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(seed, indent=1, sort_keys=False, ensure_ascii=False) + "\n",
                     encoding="utf-8")
-
-
-def default_seed_path() -> Path:
-    """The committed seed: inside an installed wheel, else the repository's `seed/`."""
-    packaged = resources.files("tpc_mock").joinpath("_seed/default.json")
-    if packaged.is_file():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "seed" / "default.json"
-
-
-_PARSED: dict[tuple[str, int, int], dict[str, Any]] = {}
-# The seed tables the control API's fixtures and the dev credentials refer to.
-SUMMARY_TABLES = ("organizations", "products", "users", "members", "apiKeys", "sessions")
-
-
-def load_seed(path: Path | None = None, *, cache: bool = True) -> dict[str, Any]:
-    """Read and check a seed file; with `cache`, parsed once per file version and shared.
-
-    Shared seeds are read-only: the store shares their records and never changes them.
-    A server on a data file passes cache=False, so a 100k-page seed is not kept alive.
-    """
-    path = path or default_seed_path()
-    try:
-        stat = path.stat()
-        version = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
-        if version in _PARSED:
-            return _PARSED[version]
-        seed = jsontext.loads_document(path.read_bytes())
-    except FileNotFoundError as exc:
-        raise SeedError(f"seed file {path} does not exist") from exc
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise SeedError(f"seed file {path} is not valid JSON: {exc}") from exc
-    if not isinstance(seed, dict) or not isinstance(seed.get("tables"), dict):
-        raise SeedError(f"seed file {path} has no 'tables' object")
-    if all(isinstance(docs, dict) for docs in seed["tables"].values()):
-        share_repeated_values(seed["tables"])
-    seed.setdefault("credentials", {})
-    if cache:
-        _PARSED[version] = seed
-    return seed
-
-
-def seed_summary(seed: dict[str, Any]) -> dict[str, Any]:
-    """The part of a seed the fixtures need: its credentials and SUMMARY_TABLES."""
-    return {"credentials": seed["credentials"],
-            "tables": {name: seed["tables"].get(name, {}) for name in SUMMARY_TABLES}}
-
-
-def read_seed_summary(path: Path | None = None) -> dict[str, Any]:
-    """`seed_summary` of a seed file without parsing its other tables (100k pages: 0.7 s).
-
-    A server on an existing data file needs only the seed's credentials and small tables.
-    In the layout `write_seed` gives (`indent=1`), a member of the top-level object starts
-    a line with one space and a quote, and a table with two, and no JSON string holds a
-    raw newline; so those members can be cut out and parsed alone. Any other layout,
-    or any doubt, falls back to reading the whole file.
-    """
-    path = path or default_seed_path()
-    try:
-        raw = path.read_bytes()
-        top = _members(raw, 0, len(raw), 1)
-        tables = _members(raw, *top["tables"], 2) if "tables" in top else None
-        if tables is not None and "credentials" in top:
-            credentials = jsontext.loads(raw[slice(*top["credentials"])])
-            found = {name: jsontext.loads(raw[slice(*tables[name])]) if name in tables else {}
-                     for name in SUMMARY_TABLES}
-            if isinstance(credentials, dict) and all(isinstance(t, dict) for t in found.values()):
-                return {"credentials": credentials, "tables": found}
-    except (OSError, ValueError):
-        pass
-    return seed_summary(load_seed(path, cache=False))
-
-
-def _members(raw: bytes, start: int, stop: int, indent: int) -> dict[str, tuple[int, int]]:
-    """Where each member value of the object in raw[start:stop] lies, for members whose
-    key starts a line indented by `indent` spaces (the layout of `json.dumps(indent=1)`)."""
-    pattern = re.compile(rb'\n' + b" " * indent + rb'"((?:[^"\\\n])*)": ')
-    found = list(pattern.finditer(raw, start, stop))
-    spans: dict[str, tuple[int, int]] = {}
-    for here, after in zip(found, [*found[1:], None]):
-        end = after.start() if after else raw.rindex(b"\n" + b" " * (indent - 1) + b"}", start, stop)
-        value_end = raw.rindex(b",", here.end(), end) if after else end
-        spans[here.group(1).decode()] = (here.end(), value_end)
-    return spans
