@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -196,3 +197,46 @@ def test_reset_restores_only_written_tables_fully(seed_tables: Any) -> None:
     assert store.get("pages", "page_123")["title"] == "Pricing"
     assert "page_123" in {p["id"] for p in store.find("pages", "productId", "product_123")}
     assert store.get("products", "product_123") == untouched
+
+
+def test_reads_without_the_lock_see_a_record_before_or_after_each_write(
+        seed_tables: Any) -> None:
+    """get and find_one skip the lock: under writes they return a whole record whose
+    looked-up field has the value asked for, or None, and never raise."""
+    store = Store(seed_tables, None, frozen=True)
+    store.insert("users", {"id": "user_race", "email": "race-0@example.com", "name": "r"})
+    stop = threading.Event()
+    problems: list[str] = []
+
+    def writer() -> None:
+        n = 0
+        while not stop.is_set():
+            n += 1
+            store.update("users", "user_race", {"email": f"race-{n % 2}@example.com"})
+            if n % 10 == 0:
+                store.insert("users", {"id": f"user_tmp{n}", "email": f"race-{n % 3}@example.com"})
+                store.remove("users", f"user_tmp{n}")
+
+    def reader() -> None:
+        for n in range(60000):
+            email = f"race-{n % 3}@example.com"
+            found = store.find_one("users", "email", email)
+            if found is not None and found["email"] != email:
+                problems.append(f"{email} gave {found['email']}")
+            record = store.get("users", "user_race")
+            if record is None or set(record) != {"id", "email", "name"}:
+                problems.append(f"user_race read as {record}")
+
+    threads = [threading.Thread(target=writer), *(threading.Thread(target=reader) for _ in range(3))]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns every few bytecodes: races show up
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads[1:]:
+            thread.join()
+    finally:
+        stop.set()
+        threads[0].join()
+        sys.setswitchinterval(interval)
+    assert problems == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 
 
@@ -15,7 +16,9 @@ class Clock:
 
     def now(self) -> datetime:
         """The emulated current time, timezone-aware UTC."""
-        return datetime.now(timezone.utc) + self._offset
+        offset = self._offset
+        now = datetime.now(timezone.utc)
+        return now + offset if offset else now
 
     @property
     def offset(self) -> timedelta:
@@ -24,7 +27,7 @@ class Clock:
 
     def timestamp(self) -> float:
         """`now()` as POSIX seconds."""
-        return self.now().timestamp()
+        return time.time() + self._offset.total_seconds()
 
     def advance(self, seconds: float) -> datetime:
         """Move the clock forward (or back, for a negative value)."""
@@ -47,7 +50,9 @@ class Clock:
         return self.now()
 
 
-_SECOND: list[tuple[datetime | None, str]] = [(None, "")]
+ONE_SECOND = timedelta(seconds=1)
+_SECOND: list[tuple[datetime, datetime, str]] = [(datetime.max.replace(tzinfo=timezone.utc),) * 2
+                                                 + ("",)]
 
 
 def iso(when: datetime | None) -> str | None:
@@ -60,11 +65,11 @@ def iso(when: datetime | None) -> str | None:
         return None
     if when.tzinfo is not timezone.utc:
         when = when.astimezone(timezone.utc)
-    second = when.replace(microsecond=0)
-    known, text = _SECOND[0]
-    if known != second:
-        text = second.strftime("%Y-%m-%dT%H:%M:%S.")
-        _SECOND[0] = (second, text)
+    start, end, text = _SECOND[0]
+    if not start <= when < end:
+        start = when.replace(microsecond=0)
+        text = start.strftime("%Y-%m-%dT%H:%M:%S.")
+        _SECOND[0] = (start, start + ONE_SECOND, text)
     return f"{text}{when.microsecond // 1000:03d}Z"
 
 

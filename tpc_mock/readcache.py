@@ -22,8 +22,9 @@ def read_key(endpoint: str | None, query_string: bytes, view_args: Mapping[str, 
              org_ids: frozenset[str], environ: Mapping[str, Any]) -> Hashable:
     """Everything a read operation's answer depends on: the operation, its path values and
     query, the organizations the caller reaches, and the tenant (`X-TPC-*`) headers."""
-    return (endpoint, query_string, tuple(sorted((view_args or {}).items())), org_ids,
-            tuple(sorted((k, v) for k, v in environ.items() if k.startswith("HTTP_X_TPC_"))))
+    tenant = [(k, v) for k, v in environ.items() if k[:11] == "HTTP_X_TPC_"]
+    return (endpoint, query_string, tuple(sorted(view_args.items())) if view_args else (),
+            org_ids, tuple(sorted(tenant)) if tenant else ())
 
 
 class ReadCache:

@@ -79,6 +79,13 @@ class StrIdTable(Table):
         self.clear_cache()
 
 
+def _holds(doc: Mapping[str, Any], field: Field, value: Any) -> bool:
+    """Whether `doc`'s indexed `field` (or tuple of fields) has `value`."""
+    if isinstance(field, str):
+        return bool(doc.get(field) == value)
+    return tuple(doc.get(name) for name in field) == value
+
+
 class Store:
     """The emulator's state: TinyDB tables plus indexes, guarded by one lock."""
 
@@ -142,9 +149,13 @@ class Store:
 
     # -- reads (records by reference: never change one) ---------------------
     def get(self, table: str, doc_id: str) -> dict[str, Any] | None:
-        """One record by id, or None."""
-        with self.lock:
-            return self._storage.data.get(table, {}).get(doc_id)
+        """One record by id, or None.
+
+        Without the lock: two dict lookups are each atomic under the GIL, and a record is
+        never changed in place, so this sees the record as it was before or after any
+        write. (Taking the lock here made every read queue behind each write.)
+        """
+        return self._storage.data.get(table, {}).get(doc_id)
 
     def find(self, table: str, field: Field, value: Any) -> list[dict[str, Any]]:
         """Records whose indexed `field` (or tuple of fields) equals `value`, by id."""
@@ -154,6 +165,12 @@ class Store:
 
     def find_one(self, table: str, field: Field, value: Any) -> dict[str, Any] | None:
         """The first record whose indexed `field` equals `value`, or None."""
+        index = self._hash.get((table, field))
+        bucket = index.buckets.get(value) if index is not None else None
+        if bucket.__class__ is str:  # one record holds it: as `get`, without the lock
+            doc = self._storage.data.get(table, {}).get(bucket)  # type: ignore[arg-type]
+            if doc is not None and _holds(doc, field, value):
+                return doc
         with self.lock:
             ids = self._hash_index(table, field).ids(value)
             if len(ids) != 1:  # none, or several: the first by id
