@@ -1,7 +1,10 @@
 """TinyDB behind one lock: records by reference, kept indexes, a journaled data file.
 
-The store knows nothing of Flask or HTTP. Every read and write holds `lock` (waitress
-serves on threads and TinyDB is not thread-safe). Documents are keyed by their string
+The store knows nothing of Flask or HTTP. Every write and every read that walks an
+index holds `lock` (waitress serves on threads and TinyDB is not thread-safe); `get` and
+a `find_one` that one record answers do not: each is a dict lookup, atomic under the GIL,
+of a record nobody changes, so they see it as before or after any write and never wait
+for one. Documents are keyed by their string
 `id`. A record is never changed in place: a write puts a new dict in the record's slot
 (copy-on-write), so reads hand out the stored dicts themselves, and the seed, snapshots
 and live tables share every record none of them changed. Callers must treat records
