@@ -134,7 +134,8 @@ SETTINGS = (
     Setting("--threads", "TPC_MOCK_THREADS", f"`{_D.threads}`", "waitress worker threads",
             "threads"),
     Setting("--connection-limit", "TPC_MOCK_CONNECTION_LIMIT", f"`{_D.connection_limit}`",
-            "open connections (at least 10); near it the longest-idle ones are closed",
+            "open connections (at least 10); near it the longest-idle ones are closed; "
+            "over 1000, waitress watches them with `poll()` instead of `select()`",
             "connection_limit"),
     Setting("--idle-timeout", "TPC_MOCK_IDLE_TIMEOUT", f"`{_D.idle_timeout}`",
             "seconds before an idle connection is closed", "idle_timeout"),
