@@ -82,3 +82,19 @@ def test_help_shows_each_env_var(command: str) -> None:
     for name, option in command_options():
         if name == command and option.envvar:
             assert re.search(rf"env var:\s+{option.envvar}", text), (command, option.envvar)
+
+
+def test_a_rate_limit_override_may_be_text_a_number_or_a_pair() -> None:
+    from tpc_mock.app import create_app
+    from tpc_mock.config import ConfigError, load_config
+
+    given = {0: None, "0": None, "off": None, 5: (5, 60), (3, 10): (3, 10), "10/5": (10, 5)}
+    for value, expected in given.items():
+        assert load_config({"rate_limit": value}, env={}).rate_limit == expected
+    for bad in (True, 1.5, (1, 2, 3), "ten"):
+        with pytest.raises(ConfigError, match="is not N/SECONDS"):
+            load_config({"rate_limit": bad}, env={})
+    client = create_app({"in_memory": True, "rate_limit": 0}).test_client()
+    key = client.get("/__mock/fixtures").get_json()["data"]["apiKeys"][0]["key"]
+    answer = client.get("/api/v1/site/pages?productId=product_123", headers={"x-api-key": key})
+    assert answer.status_code == 200  # was a 500: the int reached the limiter as is

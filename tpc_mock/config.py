@@ -36,6 +36,18 @@ def parse_rate_limit(text: str) -> tuple[int, int] | None:
     return None if limit == 0 else (limit, window)
 
 
+def _rate_limit(value: Any) -> tuple[int, int] | None:
+    """A rate limit given as text, a number of requests per 60 s, or (N, SECONDS)."""
+    if isinstance(value, str):
+        return parse_rate_limit(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return parse_rate_limit(str(value))
+    if (isinstance(value, (tuple, list)) and len(value) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in value)):
+        return parse_rate_limit(f"{value[0]}/{value[1]}")
+    raise ConfigError(f"rate limit {value!r} is not N/SECONDS (like 300/60) or 0")
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything the app factory needs; see the README's configuration table."""
@@ -89,7 +101,7 @@ def _convert(name: str, value: Any) -> Any:
             value = [v for v in value.replace(",", " ").split() if v]
         return tuple(value)
     if name == "rate_limit":
-        return parse_rate_limit(value) if isinstance(value, str) else value
+        return _rate_limit(value)
     if name == "control":
         if isinstance(value, str):
             return value.strip().lower() not in ("0", "false", "no", "off")
