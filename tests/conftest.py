@@ -17,6 +17,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tpc_mock.app import create_app
+from tpc_mock.control import SNAPSHOTS_KEY
 from tpc_mock.records import FROZEN_ENV
 
 from .helpers import AppFactory
@@ -73,11 +74,12 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
 
 def reset_app(app: Flask) -> Flask:
-    """Put an app back to the state `create_app` left it in: the runtime's reset, plus the
-    console's keep-answers window, which the runtime's reset leaves alone."""
+    """Put an app back to the state `create_app` left it in: the runtime's reset, plus what
+    a reset rightly keeps (the console's keep-answers window, the snapshots taken)."""
     rt = app.extensions["tpc_mock"]
     rt.reset()
     rt.console_until = 0.0
+    app.extensions.pop(SNAPSHOTS_KEY, None)
     return app
 
 
