@@ -16,3 +16,21 @@ def test_iso_formats_each_moment_even_when_the_second_changes_or_repeats() -> No
     plus_two = datetime(2026, 1, 5, 11, 0, 1, 999999, tzinfo=timezone(timedelta(hours=2)))
     assert iso(plus_two) == "2026-01-05T09:00:01.999Z", "other zones are converted to UTC"
     assert iso(None) is None
+
+
+def test_now_and_timestamp_agree_with_and_without_an_offset() -> None:
+    import time
+
+    from tpc_mock.clock import Clock
+
+    clock = Clock()
+    assert clock.now().tzinfo is timezone.utc
+    assert abs(clock.timestamp() - time.time()) < 1
+    assert abs(clock.timestamp() - clock.now().timestamp()) < 0.01
+    clock.advance(3600)
+    assert abs(clock.timestamp() - (time.time() + 3600)) < 1
+    assert abs(clock.timestamp() - clock.now().timestamp()) < 0.01
+    clock.set(datetime(2030, 1, 2, 3, 4, 5, tzinfo=timezone.utc))
+    assert abs(clock.timestamp() - datetime(2030, 1, 2, 3, 4, 5, tzinfo=timezone.utc).timestamp()) < 1
+    clock.reset()
+    assert abs(clock.timestamp() - time.time()) < 1

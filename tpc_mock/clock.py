@@ -51,8 +51,9 @@ class Clock:
 
 
 ONE_SECOND = timedelta(seconds=1)
-_SECOND: list[tuple[datetime, datetime, str]] = [(datetime.max.replace(tzinfo=timezone.utc),) * 2
-                                                 + ("",)]
+_NEVER = datetime.max.replace(tzinfo=timezone.utc)
+# The second last formatted: [start, end) and its text up to the milliseconds.
+_SECOND: list[tuple[datetime, datetime, str]] = [(_NEVER, _NEVER, "")]
 
 
 def iso(when: datetime | None) -> str | None:

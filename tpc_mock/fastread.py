@@ -31,7 +31,6 @@ from flask import Flask
 from werkzeug.datastructures import EnvironHeaders
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_cookie
-from werkzeug.routing import RequestRedirect
 from werkzeug.wrappers import Request
 
 from .api.registry import JSON, Operation, admit, run_handler
@@ -178,7 +177,7 @@ class FastRead:
         route: Route | None = None
         try:
             endpoint, view_args = self._adapter.match(_decoded(path_info), method="GET")
-        except (HTTPException, RequestRedirect):
+        except HTTPException:  # 404, 405, or a redirect (RequestRedirect): Flask answers it
             pass
         else:
             op = getattr(self._views.get(endpoint), "tpc_operation", None)

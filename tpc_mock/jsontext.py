@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import gc
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import orjson
@@ -32,8 +34,9 @@ def loads(raw: bytes | str) -> Any:
         return json.loads(text)  # NaN, Infinity, integers beyond 64 bits
 
 
-def loads_document(raw: bytes) -> Any:
-    """`loads` for a whole seed or data file, with the cyclic GC paused meanwhile.
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic GC off meanwhile (and back on after, if it was on).
 
     Parsing 100k pages makes some two million containers; the collector, triggered by
     their count, would walk them again and again (a third of the parse) though JSON
@@ -42,7 +45,13 @@ def loads_document(raw: bytes) -> Any:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return loads(raw)
+        yield
     finally:
         if was_enabled:
             gc.enable()
+
+
+def loads_document(raw: bytes) -> Any:
+    """`loads` for a whole seed or data file, with the collector paused."""
+    with collector_paused():
+        return loads(raw)

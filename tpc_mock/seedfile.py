@@ -9,7 +9,6 @@ members out and parse them alone; any other layout, or any doubt, is parsed whol
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Iterator
 from importlib import resources
@@ -81,9 +80,8 @@ def read_seed_summary(path: Path | None = None) -> dict[str, Any]:
     path = path or default_seed_path()
     try:
         raw = path.read_bytes()
-        top = _members(raw, 0, len(raw), 1)
-        tables = _members(raw, *top["tables"], 2) if "tables" in top else None
-        if tables is not None and "credentials" in top:
+        top, tables = _layout(raw)
+        if "tables" in top and "credentials" in top:
             credentials = jsontext.loads(raw[slice(*top["credentials"])])
             found = {name: jsontext.loads(raw[slice(*tables[name])]) if name in tables else {}
                      for name in SUMMARY_TABLES}
@@ -92,6 +90,13 @@ def read_seed_summary(path: Path | None = None) -> dict[str, Any]:
     except (OSError, ValueError):
         pass
     return seed_summary(load_seed(path, cache=False))
+
+
+def _layout(raw: bytes) -> tuple[dict[str, tuple[int, int]], dict[str, tuple[int, int]]]:
+    """Where the document's members and its tables' values lie, in the written layout
+    (both empty for another layout)."""
+    top = _members(raw, 0, len(raw), 1)
+    return top, _members(raw, *top["tables"], 2) if "tables" in top else {}
 
 
 def _members(raw: bytes, start: int, stop: int, indent: int) -> dict[str, tuple[int, int]]:
@@ -115,9 +120,7 @@ def parse_seed(raw: bytes) -> Any:
     written layout a large table is parsed a batch of records at a time, each shared
     before the next is read; the collector is paused meanwhile (JSON makes no cycles).
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with jsontext.collector_paused():
         try:
             seed = _parse_in_batches(raw)
         except ValueError:
@@ -128,15 +131,11 @@ def parse_seed(raw: bytes) -> Any:
                     isinstance(docs, dict) for docs in seed["tables"].values()):
                 share_repeated_values(seed["tables"])
         return seed
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _parse_in_batches(raw: bytes) -> Any:
     """The document with each large table read in batches, or None for another layout."""
-    top = _members(raw, 0, len(raw), 1)
-    tables = _members(raw, *top["tables"], 2) if "tables" in top else {}
+    _, tables = _layout(raw)
     large = sorted(span for span in tables.values() if span[1] - span[0] > LARGE_TABLE)
     if not large:
         return None
@@ -145,6 +144,8 @@ def _parse_in_batches(raw: bytes) -> Any:
         rest += [raw[cut:start], b"{}"]
         cut = stop
     seed = jsontext.loads(b"".join([*rest, raw[cut:]]))
+    if not isinstance(seed, dict) or not isinstance(seed.get("tables"), dict):
+        return None
     names = {span: name for name, span in tables.items()}
     for span in large:
         docs: dict[str, Any] = {}
